@@ -1,0 +1,45 @@
+"""Callback data: a small, versioned, validated codec (at most 64 bytes).
+
+Everything a button means is in its data (meeting, button, argument, step),
+so a press still means the same after a restart or on another worker; nothing
+is kept in process memory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rondetafel.flows.events import Button
+
+VERSION = "1"
+MAX_BYTES = 64
+_SEP = "|"
+_BUTTONS = {b.value: b for b in Button}
+
+
+@dataclass(frozen=True)
+class ButtonData:
+    meeting_id: int
+    button: Button
+    arg: str = ""
+    step: int = 0
+
+
+def encode(data: ButtonData) -> str:
+    if _SEP in data.arg:
+        raise ValueError(f"argument may not contain {_SEP!r}: {data.arg!r}")
+    text = _SEP.join((VERSION, str(data.meeting_id), data.button.value, data.arg, str(data.step)))
+    if len(text.encode()) > MAX_BYTES:
+        raise ValueError(f"callback data over {MAX_BYTES} bytes: {text!r}")
+    return text
+
+
+def decode(text: str) -> ButtonData | None:
+    """The button's meaning, or None for data this version does not understand."""
+    parts = text.split(_SEP)
+    if len(parts) != 5 or parts[0] != VERSION:
+        return None
+    _, meeting, button, arg, step = parts
+    if not meeting.isdigit() or not step.isdigit() or button not in _BUTTONS:
+        return None
+    return ButtonData(int(meeting), _BUTTONS[button], arg, int(step))

@@ -1,0 +1,50 @@
+"""The command menu, registered per language and per kind of chat."""
+
+from __future__ import annotations
+
+from telegram import Bot, BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
+
+from rondetafel.flows.markers import N_
+from rondetafel.i18n import CHAT_LANGUAGES, DEFAULT_LANGUAGE
+
+from .texts import texts
+
+# Both spellings work everywhere; each language's menu shows its own.
+MEETING_COMMANDS = ("meeting", "overleg")
+GROUP_MENU = {
+    "nl": (("overleg", N_("Start a support meeting")),),
+    "en": (("meeting", N_("Start a support meeting")),),
+}
+SHARED_GROUP = (
+    ("stop", N_("Stop the meeting (chair)")),
+    ("help", N_("How this works")),
+    ("privacy", N_("What happens to your data")),
+)
+PRIVATE_MENU = (
+    ("start", N_("About this bot")),
+    ("help", N_("How this works")),
+    ("privacy", N_("What happens to your data")),
+)
+
+
+def menu(language: str, *, group: bool) -> list[BotCommand]:
+    t = texts(language)
+    entries = (*GROUP_MENU[language], *SHARED_GROUP) if group else PRIVATE_MENU
+    return [BotCommand(name, t(description)) for name, description in entries]
+
+
+async def register_commands(bot: Bot) -> None:
+    for language in CHAT_LANGUAGES:
+        # The default list (no language) is Dutch, the default language.
+        codes = [language, ""] if language == DEFAULT_LANGUAGE else [language]
+        for code in codes:
+            await bot.set_my_commands(
+                menu(language, group=True),
+                scope=BotCommandScopeAllGroupChats(),
+                language_code=code or None,
+            )
+            await bot.set_my_commands(
+                menu(language, group=False),
+                scope=BotCommandScopeAllPrivateChats(),
+                language_code=code or None,
+            )

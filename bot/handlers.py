@@ -1,0 +1,213 @@
+"""Telegram handlers: parse the update, hand the event to the pipeline. Nothing else."""
+
+from __future__ import annotations
+
+import html
+import logging
+
+from telegram import ChatMemberUpdated, Update
+from telegram.constants import ChatMemberStatus
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from rondetafel.flows.events import MeetingRequested, StopRequested
+from rondetafel.flows.markers import N_
+from rondetafel.storage.repositories import Repositories
+from rondetafel.storage.unit_of_work import in_transaction
+
+from .commands import MEETING_COMMANDS
+from .parse import button_event, edit_event, is_reply_to_bot, origin_of, person, reply_event
+from .services import Context
+from .texts import texts
+
+log = logging.getLogger(__name__)
+
+GROUPS = filters.ChatType.GROUPS
+NEW_MESSAGE = filters.UpdateType.MESSAGE
+
+HELP = N_(
+    "I run support meetings in a group chat, step by step: the goals of the meeting, what goes "
+    "well, what is still hard, goals and needs, agreements, tops &amp; tips. "
+    "Then I post a summary.\n\n"
+    "Add me to a group with the people around the pupil and send /meeting. "
+    "Answer my questions by replying to them."
+)
+PRIVACY = N_(
+    "<b>Your data</b>\nI store what is said in a meeting for the school that runs me: first "
+    "names, roles, the pupil's initials or pseudonym, answers and agreements. The school decides "
+    "how long it is kept and can export or erase it. What is typed in a chat is also stored by "
+    "Telegram, so never use a pupil's full name or a diagnosis here. Questions: ask the school's "
+    "care coordinator."
+)
+WELCOME = N_(
+    "Hello! I run support meetings step by step. The chair starts one with /meeting. "
+    "I only read commands and replies to my own messages."
+)
+UNKNOWN = N_(
+    "I don't know that command. Start a meeting with /meeting; the chair ends it with /stop."
+)
+PRIVATE_ONLY_GROUPS = N_(
+    "I run meetings in group chats: add me to a group and send /meeting there."
+)
+OOPS = N_(
+    "Sorry, something went wrong on my side. Please try again; what you typed is still in the chat."
+)
+
+
+async def _language(context: Context, chat_id: int) -> str:
+    async def read(repos: Repositories) -> str:
+        return (
+            await repos.chats.get_or_create(
+                chat_id, language=context.services.settings.default_language
+            )
+        ).language
+
+    return await in_transaction(context.services.db, read)
+
+
+async def _say(update: Update, context: Context, message: str) -> None:
+    chat = update.effective_chat
+    assert chat is not None
+    language = (
+        await _language(context, chat.id)
+        if chat.type != chat.PRIVATE
+        else _private_language(update)
+    )
+    await context.services.sender.send(chat.id, texts(language).html(message))
+
+
+def _private_language(update: Update) -> str:
+    user = update.effective_user
+    code = (user.language_code or "") if user else ""
+    return "en" if code[:2] == "en" else "nl"
+
+
+async def on_meeting(update: Update, context: Context) -> None:
+    assert update.effective_user is not None
+    await context.services.pipeline.handle(
+        origin_of(update), MeetingRequested(person(update.effective_user))
+    )
+
+
+async def on_stop(update: Update, context: Context) -> None:
+    assert update.effective_user is not None
+    await context.services.pipeline.handle(
+        origin_of(update), StopRequested(person(update.effective_user))
+    )
+
+
+async def on_reply(update: Update, context: Context) -> None:
+    message = update.effective_message
+    assert message is not None
+    if not is_reply_to_bot(message, context.bot.id):
+        return
+    await context.services.pipeline.handle(origin_of(update), reply_event(message))
+
+
+async def on_edit(update: Update, context: Context) -> None:
+    message = update.edited_message
+    assert message is not None
+    await context.services.pipeline.handle(origin_of(update), edit_event(message))
+
+
+async def on_button(update: Update, context: Context) -> None:
+    data, event = button_event(update)
+    if data is None or event is None:
+        assert update.callback_query is not None
+        await context.services.sender.answer(
+            update.callback_query.id, texts("nl")(N_("This button is no longer current."))
+        )
+        return
+    await context.services.pipeline.handle(origin_of(update), event, meeting_id=data.meeting_id)
+
+
+async def on_my_chat_member(update: Update, context: Context) -> None:
+    change: ChatMemberUpdated | None = update.my_chat_member
+    assert change is not None
+    joined = change.new_chat_member.status in (
+        ChatMemberStatus.MEMBER,
+        ChatMemberStatus.ADMINISTRATOR,
+    )
+    was_out = change.old_chat_member.status in (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED)
+    if joined and was_out and change.chat.type != change.chat.PRIVATE:
+        # Posting also makes this bot the group's last bot to speak, which is when
+        # privacy mode lets a plain /meeting (without @botname) through.
+        await _say(update, context, WELCOME)
+
+
+async def on_migrate(update: Update, context: Context) -> None:
+    message = update.effective_message
+    assert message is not None
+    old, new = (
+        (message.chat.id, message.migrate_to_chat_id)
+        if message.migrate_to_chat_id
+        else (message.migrate_from_chat_id, message.chat.id)
+    )
+    if old is None or new is None:
+        return
+
+    async def migrate(repos: Repositories) -> None:
+        await repos.chats.migrate(old, new)
+
+    await in_transaction(context.services.db, migrate)
+
+
+async def on_help(update: Update, context: Context) -> None:
+    await _say(update, context, HELP)
+
+
+async def on_privacy(update: Update, context: Context) -> None:
+    await _say(update, context, PRIVACY)
+
+
+async def on_unknown_command(update: Update, context: Context) -> None:
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    command = message.text.split()[0]
+    if "@" in command and command.split("@", 1)[1].lower() != context.bot.username.lower():
+        return  # meant for another bot
+    await _say(update, context, UNKNOWN)
+
+
+async def on_private(update: Update, context: Context) -> None:
+    await _say(update, context, PRIVATE_ONLY_GROUPS)
+
+
+async def on_error(update: object, context: Context) -> None:
+    log.error("update failed", exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    try:
+        if update.callback_query is not None:
+            await context.services.sender.answer(update.callback_query.id, texts("nl")(OOPS)[:200])
+        else:
+            await context.services.sender.send(
+                update.effective_chat.id, html.escape(texts("nl")(OOPS))
+            )
+    except Exception:  # the apology itself failed: nothing more to do than log
+        log.exception("could not report the error to the chat")
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate))
+    app.add_handler(CommandHandler(list(MEETING_COMMANDS), on_meeting, GROUPS & NEW_MESSAGE))
+    app.add_handler(CommandHandler("stop", on_stop, GROUPS & NEW_MESSAGE))
+    app.add_handler(CommandHandler(["start", "help"], on_help, NEW_MESSAGE))
+    app.add_handler(CommandHandler("privacy", on_privacy, NEW_MESSAGE))
+    app.add_handler(CallbackQueryHandler(on_button))
+    app.add_handler(
+        MessageHandler(GROUPS & filters.UpdateType.EDITED_MESSAGE & filters.TEXT, on_edit)
+    )
+    app.add_handler(MessageHandler(GROUPS & NEW_MESSAGE & filters.COMMAND, on_unknown_command))
+    app.add_handler(
+        MessageHandler(GROUPS & NEW_MESSAGE & filters.REPLY & ~filters.StatusUpdate.ALL, on_reply)
+    )
+    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & NEW_MESSAGE, on_private))
+    app.add_error_handler(on_error)

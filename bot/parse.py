@@ -1,0 +1,70 @@
+"""Telegram updates → the state machine's events. Parsing only: no storage, no sending."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram import Message, Update, User
+
+from rondetafel.flows.events import Edited, Person, Pressed, Replied, RepliedWithMedia
+
+from .callback_data import ButtonData, decode
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an update came from, so that the answers go back there."""
+
+    chat_id: int
+    chat_title: str | None = None
+    message_id: int | None = None  # the person's message: notices reply to it
+    thread_id: int | None = None
+    query_id: str | None = None  # the button press to answer
+    pressed_message_id: int | None = None
+
+
+def person(user: User) -> Person:
+    # First name only: the least a meeting needs to address someone.
+    return Person(user.id, user.first_name)
+
+
+def origin_of(update: Update) -> Origin:
+    message = update.effective_message
+    chat = update.effective_chat
+    assert chat is not None
+    query = update.callback_query
+    thread = message.message_thread_id if message is not None and message.is_topic_message else None
+    return Origin(
+        chat_id=chat.id,
+        chat_title=chat.title,
+        message_id=None if query else (message.message_id if message else None),
+        thread_id=thread,
+        query_id=query.id if query else None,
+        pressed_message_id=message.message_id if query and message else None,
+    )
+
+
+def is_reply_to_bot(message: Message, bot_id: int) -> bool:
+    replied = message.reply_to_message
+    return replied is not None and replied.from_user is not None and replied.from_user.id == bot_id
+
+
+def reply_event(message: Message) -> Replied | RepliedWithMedia:
+    assert message.from_user is not None
+    if message.text is None:
+        return RepliedWithMedia(person(message.from_user), message.message_id)
+    return Replied(person(message.from_user), message.text, message.message_id)
+
+
+def edit_event(message: Message) -> Edited:
+    assert message.from_user is not None and message.text is not None
+    return Edited(person(message.from_user), message.text, message.message_id)
+
+
+def button_event(update: Update) -> tuple[ButtonData | None, Pressed | None]:
+    query = update.callback_query
+    assert query is not None
+    data = decode(query.data or "")
+    if data is None:
+        return None, None
+    return data, Pressed(person(query.from_user), data.button, data.arg, data.step)

@@ -1,0 +1,41 @@
+"""What every handler needs, carried by a typed CallbackContext."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, cast
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from rondetafel.clock import Clock
+from rondetafel.settings import Settings
+from rondetafel.storage.db import Database
+
+from .executor import Executor
+from .pipeline import Pipeline
+from .sender import Sender
+
+SERVICES = "rondetafel.services"
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    clock: Clock
+    sender: Sender
+    executor: Executor
+    pipeline: Pipeline
+
+
+class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """The handlers' context: `context.services` instead of string keys everywhere."""
+
+    @property
+    def services(self) -> Services:
+        return cast(Services, self.application.bot_data[SERVICES])
+
+
+RondetafelApp = Application[
+    ExtBot[None], Context, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any
+]

@@ -1,0 +1,73 @@
+"""Jinja2 rendering of the join message, the summary and the report.
+
+One environment per language, with autoescape on: every piece of user text in
+a template is escaped, whether the output is Telegram HTML or a document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from importlib import resources
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from rondetafel.flows.state import MeetingState
+from rondetafel.i18n import translations
+
+from .texts import Texts
+from .views import meeting_view, person
+
+
+@cache
+def environment(language: str) -> Environment:
+    folder = resources.files("rondetafel.templates")
+    env = Environment(
+        loader=FileSystemLoader(str(folder)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.filters["first_upper"] = first_upper
+    return env
+
+
+def first_upper(text: str) -> str:
+    """'multidisciplinair overleg (MDO)' → 'Multidisciplinair overleg (MDO)'."""
+    return text[:1].upper() + text[1:]
+
+
+def render_join(state: MeetingState, t: Texts) -> str:
+    people = [person(state, p, t) for p in state.participants]
+    questions = state.meeting_questions()
+    kind = t.kind(state.kind) if state.kind else ""
+    return (
+        environment(t.language)
+        .get_template("join.html.j2")
+        .render(
+            kind=kind,
+            pupil=state.pupil or "",
+            people=people,
+            questions=questions,
+            status=state.status.value,
+        )
+        .strip()
+    )
+
+
+def render_summary(state: MeetingState, t: Texts, tz: dt.tzinfo) -> str:
+    view = meeting_view(state, t, tz)
+    return environment(t.language).get_template("summary.html.j2").render(m=view).strip()
+
+
+def render_report(state: MeetingState, t: Texts, tz: dt.tzinfo, school: str) -> str:
+    view = meeting_view(state, t, tz)
+    return (
+        environment(t.language)
+        .get_template("report.html.j2")
+        .render(m=view, school=school, language=t.language)
+    )

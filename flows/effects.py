@@ -1,0 +1,193 @@
+"""What the state machine asks the shell to do.
+
+Effects name an intent; the shell renders it in the chat's language from the
+new state and performs it through the one sender. Effects that answer a person
+who cannot do something are `Notice` (a message) or `Toast` (the small pop-up
+of a button press): the machine never raises for a person's mistake.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Why(StrEnum):
+    """Why something a person tried did not happen (each has a catalog text)."""
+
+    ALREADY_RUNNING = "already_running"
+    NO_MEETING = "no_meeting"
+    ONLY_CHAIR = "only_chair"
+    NOT_PARTICIPANT = "not_participant"
+    NOT_YOUR_TURN_BUTTON = "not_your_turn_button"
+    STALE_BUTTON = "stale_button"
+    TEXT_ONLY = "text_only"
+    FULL_NAME = "full_name"
+    PSEUDONYM_TOO_LONG = "pseudonym_too_long"
+    EMPTY_ANSWER = "empty_answer"
+    ROLE_TAKEN = "role_taken"
+    CHAIR_KEEPS_ROLE = "chair_keeps_role"
+    ROLE_FIXED = "role_fixed"
+    NEED_PARTICIPANTS = "need_participants"
+    DATE_NOT_UNDERSTOOD = "date_not_understood"
+    DATE_IN_PAST = "date_in_past"
+    DATE_TOO_FAR = "date_too_far"
+    NOTHING_BEFORE = "nothing_before"
+    EDIT_AFTER_CLOSE = "edit_after_close"
+    EDIT_AGREEMENT_LINES = "edit_agreement_lines"
+    PUPIL_ALREADY_THERE = "pupil_already_there"
+    NOTE_HANDLED = "note_handled"
+
+
+class Done(StrEnum):
+    """Confirmations shown as a button pop-up."""
+
+    JOINED = "joined"
+    JOINED_LATE = "joined_late"
+    ROLE_CHANGED = "role_changed"
+    NOTE_ACCEPTED = "note_accepted"
+    NOTE_DISMISSED = "note_dismissed"
+    OK = "ok"
+
+
+@dataclass(frozen=True)
+class ShowKindChoice:
+    edit: bool = False
+
+
+@dataclass(frozen=True)
+class AskPupil:
+    pass
+
+
+@dataclass(frozen=True)
+class AskMeetingQuestions:
+    pass
+
+
+@dataclass(frozen=True)
+class ShowJoin:
+    """Post the join message, or (edit=True) update it in place."""
+
+    edit: bool = False
+
+
+@dataclass(frozen=True)
+class AskTurn:
+    """Ask the current participant the phase's question (state.current)."""
+
+    # After a very long answer Telegram may have split the message: ask for the rest.
+    more: bool = False
+
+
+@dataclass(frozen=True)
+class AskStarter:
+    """Ask the current participant to finish the sentence starter they chose."""
+
+
+@dataclass(frozen=True)
+class AskOptionalPhase:
+    pass
+
+
+@dataclass(frozen=True)
+class AskAgreementOwner:
+    agreement: int
+
+
+@dataclass(frozen=True)
+class AskAgreementDue:
+    agreement: int
+
+
+@dataclass(frozen=True)
+class AgreementRecorded:
+    agreement: int
+
+
+@dataclass(frozen=True)
+class AskEvaluationDate:
+    pass
+
+
+@dataclass(frozen=True)
+class AskTypedDate:
+    """Ask for a typed date (agreement due date or evaluation date)."""
+
+    to_user: int
+    agreement: int | None = None
+
+
+@dataclass(frozen=True)
+class EvaluationDateSet:
+    date: dt.date
+
+
+@dataclass(frozen=True)
+class ShowSideNote:
+    seq: int
+
+
+@dataclass(frozen=True)
+class SideNoteHandled:
+    seq: int
+
+
+@dataclass(frozen=True)
+class ConfirmStop:
+    pass
+
+
+@dataclass(frozen=True)
+class MeetingStopped:
+    pass
+
+
+@dataclass(frozen=True)
+class MeetingFinished:
+    """Post the summary in the group and send the report."""
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A short message to a person (in the group, as a reply to them)."""
+
+    why: Why
+    to_user: int | None = None
+    reply_to: int | None = None
+    params: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Toast:
+    """The pop-up answer to a button press."""
+
+    text: Why | Done
+    params: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    # Remove the buttons of the pressed message: it can no longer do anything.
+    clear_buttons: bool = False
+
+
+Effect = (
+    ShowKindChoice
+    | AskPupil
+    | AskMeetingQuestions
+    | ShowJoin
+    | AskTurn
+    | AskStarter
+    | AskOptionalPhase
+    | AskAgreementOwner
+    | AskAgreementDue
+    | AgreementRecorded
+    | AskEvaluationDate
+    | AskTypedDate
+    | EvaluationDateSet
+    | ShowSideNote
+    | SideNoteHandled
+    | ConfirmStop
+    | MeetingStopped
+    | MeetingFinished
+    | Notice
+    | Toast
+)

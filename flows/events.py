@@ -1,0 +1,96 @@
+"""What people do, as the state machine hears it.
+
+The shell parses a Telegram update into one of these; it carries only what the
+machine needs (ids, names, text), never a Telegram object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+@dataclass(frozen=True)
+class Person:
+    user_id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class MeetingRequested:
+    """Someone sent /meeting in a group."""
+
+    by: Person
+    # The case already linked to this group, if any: then the pupil is known.
+    pupil: str | None = None
+
+
+@dataclass(frozen=True)
+class Replied:
+    """A text reply to one of the bot's messages."""
+
+    by: Person
+    text: str
+    message_id: int
+
+
+@dataclass(frozen=True)
+class RepliedWithMedia:
+    """A sticker, photo, voice note… as a reply: we only read text."""
+
+    by: Person
+    message_id: int
+
+
+@dataclass(frozen=True)
+class Edited:
+    """A person edited a message of theirs the bot had received."""
+
+    by: Person
+    text: str
+    message_id: int
+
+
+class Button(StrEnum):
+    KIND = "k"
+    LANGUAGE = "l"
+    JOIN = "j"
+    VOICE_PUPIL = "v"
+    START = "s"
+    PASS = "p"
+    SKIP = "x"
+    BACK = "b"
+    CLOSE_PHASE = "c"
+    STARTER = "h"
+    DO_PHASE = "d"
+    SKIP_PHASE = "n"
+    OWNER = "o"
+    DUE = "u"
+    EVALUATION = "e"
+    ACCEPT_NOTE = "a"
+    DISMISS_NOTE = "r"
+    STOP_YES = "y"
+    STOP_NO = "z"
+
+
+@dataclass(frozen=True)
+class Pressed:
+    """A button press. `step` is the prompt the button belonged to."""
+
+    by: Person
+    button: Button
+    arg: str = ""
+    step: int = 0
+
+
+@dataclass(frozen=True)
+class StopRequested:
+    by: Person
+
+
+@dataclass(frozen=True)
+class Resumed:
+    """The bot restarted: show the current prompt again."""
+
+
+Event = MeetingRequested | Replied | RepliedWithMedia | Edited | Pressed | StopRequested | Resumed

@@ -1,0 +1,207 @@
+"""The state of one meeting: everything the state machine needs to decide.
+
+Immutable: `flows.transition` returns a new state and never half-changes one.
+Telegram's message ids of the bot's own messages are not here; they belong to
+the shell. The ids of people's messages are, because an edited answer must
+find the answer it came from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from .script import SCRIPTS, MeetingKind, Phase, Role, Script
+
+
+class Status(StrEnum):
+    CHOOSING_KIND = "choosing_kind"
+    NAMING_PUPIL = "naming_pupil"
+    ASKING_QUESTIONS = "asking_questions"
+    GATHERING = "gathering"
+    RUNNING = "running"
+    FINISHED = "finished"
+    STOPPED = "stopped"
+
+
+ACTIVE = frozenset(
+    {
+        Status.CHOOSING_KIND,
+        Status.NAMING_PUPIL,
+        Status.ASKING_QUESTIONS,
+        Status.GATHERING,
+        Status.RUNNING,
+    }
+)
+
+
+class Awaiting(StrEnum):
+    """What the next reply or button press in a running meeting means."""
+
+    NOTHING = "nothing"
+    ANSWER = "answer"
+    PHASE_CHOICE = "phase_choice"  # the chair decides whether to do an optional phase
+    AGREEMENT_OWNER = "agreement_owner"
+    AGREEMENT_DUE = "agreement_due"
+    EVALUATION_DATE = "evaluation_date"
+
+
+class Mark(StrEnum):
+    POINT = "point"
+    PASSED = "passed"  # the person passed their turn
+    SKIPPED = "skipped"  # the chair skipped the person
+    SIDE_NOTE = "side_note"  # said out of turn, waiting for the chair
+    DISMISSED = "dismissed"  # a side note the chair did not take up
+
+
+@dataclass(frozen=True)
+class Participant:
+    id: int
+    name: str
+    role: Role
+    # None for a pupil without Telegram, whose words an adult relays.
+    user_id: int | None
+    voiced_by: int | None = None
+
+
+@dataclass(frozen=True)
+class Contribution:
+    seq: int
+    phase: str
+    participant: int
+    text: str
+    mark: Mark = Mark.POINT
+    # The person's Telegram message it came from: an edit of that message
+    # replaces these points.
+    message_id: int | None = None
+    # The sentence starter (hulpzin) the point completes, as catalog source
+    # text, so that it reads in whichever language the summary is shown.
+    starter: str | None = None
+
+
+@dataclass(frozen=True)
+class Agreement:
+    seq: int
+    what: str
+    proposed_by: int
+    owner: int | None = None
+    due: dt.date | None = None
+    message_id: int | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self.owner is not None and self.due is not None
+
+
+MEETING_QUESTIONS = "meeting_questions"
+
+
+@dataclass(frozen=True)
+class MeetingState:
+    meeting_id: int
+    status: Status
+    language: str
+    chair: int
+    participants: tuple[Participant, ...]
+    created_at: dt.datetime
+    kind: MeetingKind | None = None
+    pupil: str | None = None
+    allow_full_names: bool = False
+    phase_index: int = -1
+    turn_order: tuple[int, ...] = ()
+    turn_index: int = 0
+    awaiting: Awaiting = Awaiting.NOTHING
+    # Bumped whenever the current prompt changes; buttons carry it so that a
+    # press on an old message is recognised as stale.
+    step: int = 0
+    starter: str | None = None
+    answered_this_turn: bool = False
+    # Agreements typed in one reply that still need who and by when.
+    open_agreements: tuple[int, ...] = ()
+    contributions: tuple[Contribution, ...] = ()
+    agreements: tuple[Agreement, ...] = ()
+    evaluation_date: dt.date | None = None
+    # Optional phases the chair chose to skip (going back offers the choice again).
+    skipped_phases: tuple[str, ...] = ()
+    hinted_users: tuple[int, ...] = ()
+    started_at: dt.datetime | None = None
+    finished_at: dt.datetime | None = None
+
+    # ---- derived views, so the shell and the templates need no logic ----
+
+    @property
+    def active(self) -> bool:
+        return self.status in ACTIVE
+
+    @property
+    def script(self) -> Script | None:
+        return SCRIPTS[self.kind] if self.kind else None
+
+    @property
+    def phases(self) -> tuple[Phase, ...]:
+        return self.script.phases if self.script else ()
+
+    @property
+    def phase(self) -> Phase | None:
+        if 0 <= self.phase_index < len(self.phases):
+            return self.phases[self.phase_index]
+        return None
+
+    @property
+    def current(self) -> Participant | None:
+        """Whose turn it is, if anyone's."""
+        if self.status is not Status.RUNNING or not self.turn_order:
+            return None
+        if self.awaiting in (Awaiting.PHASE_CHOICE, Awaiting.EVALUATION_DATE, Awaiting.NOTHING):
+            return None
+        return self.participant(self.turn_order[self.turn_index])
+
+    def participant(self, participant_id: int) -> Participant:
+        for p in self.participants:
+            if p.id == participant_id:
+                return p
+        raise KeyError(participant_id)
+
+    def participant_of_user(self, user_id: int) -> Participant | None:
+        for p in self.participants:
+            if p.user_id == user_id:
+                return p
+        return None
+
+    def chair_participant(self) -> Participant:
+        return self.participant(self.chair)
+
+    def speaker_for(self, participant: Participant) -> Participant:
+        """Who types for `participant`: themselves, or the adult relaying them."""
+        return self.participant(participant.voiced_by) if participant.voiced_by else participant
+
+    def agreement(self, seq: int) -> Agreement:
+        for a in self.agreements:
+            if a.seq == seq:
+                return a
+        raise KeyError(seq)
+
+    def contribution(self, seq: int) -> Contribution:
+        for c in self.contributions:
+            if c.seq == seq:
+                return c
+        raise KeyError(seq)
+
+    def points(self, phase_key: str) -> tuple[Contribution, ...]:
+        return tuple(c for c in self.contributions if c.phase == phase_key and c.mark is Mark.POINT)
+
+    def meeting_questions(self) -> tuple[str, ...]:
+        return tuple(c.text for c in self.points(MEETING_QUESTIONS))
+
+    def pending_side_notes(self) -> tuple[Contribution, ...]:
+        return tuple(c for c in self.contributions if c.mark is Mark.SIDE_NOTE)
+
+    def next_seq(self) -> int:
+        return 1 + max((c.seq for c in self.contributions), default=0)
+
+    def next_agreement_seq(self) -> int:
+        return 1 + max((a.seq for a in self.agreements), default=0)
+
+    def evolve(self, **changes: object) -> MeetingState:
+        return replace(self, **changes)  # type: ignore[arg-type]

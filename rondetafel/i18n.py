@@ -1,0 +1,43 @@
+"""Translation catalogs: gettext `.po` files compiled with Babel when loaded.
+
+The catalogs ship as `.po` only; compiling them in memory at start-up (a few
+milliseconds) means no generated `.mo` file has to be built, committed or
+forgotten.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+from functools import cache
+from importlib import resources
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+DOMAIN = "rondetafel"
+# Languages a chat (the meeting) can run in.
+CHAT_LANGUAGES = ("nl", "en")
+DEFAULT_LANGUAGE = "nl"
+
+
+def catalog_path(language: str) -> resources.abc.Traversable:
+    return resources.files("rondetafel.locales") / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@cache
+def translations(language: str) -> gettext.NullTranslations:
+    """The compiled catalog for `language`; a missing entry shows the source text.
+
+    Catalog completeness for Dutch and English is enforced by a test, so the
+    fallback is a safety net, not a feature.
+    """
+    path = catalog_path(language)
+    if not path.is_file():
+        path = catalog_path(DEFAULT_LANGUAGE)
+    with path.open("rb") as po:
+        catalog = read_po(po, locale=language, domain=DOMAIN)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)

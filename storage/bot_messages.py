@@ -1,0 +1,42 @@
+"""Telegram message ids of the bot's own messages, per meeting and tag.
+
+The shell posts e.g. the join message (tag "join") once and edits it as
+people join; it needs the message id for that, and the state machine (which
+knows nothing of Telegram's ids for the bot's messages) does not keep it.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from .errors import insert_race
+from .models import BotMessage
+
+
+class BotMessageRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def remember(self, meeting_id: int, tag: str, chat_id: int, message_id: int) -> None:
+        """Remember the message for `tag`, replacing the one remembered before."""
+        replaced = await self._session.execute(
+            update(BotMessage)
+            .where(BotMessage.meeting_id == meeting_id, BotMessage.tag == tag)
+            .values(chat_id=chat_id, message_id=message_id)
+            .returning(BotMessage.id)
+        )
+        if replaced.first() is None:
+            with insert_race(f"bot message {tag!r} of meeting {meeting_id}"):
+                await self._session.execute(
+                    insert(BotMessage).values(
+                        meeting_id=meeting_id, tag=tag, chat_id=chat_id, message_id=message_id
+                    )
+                )
+
+    async def find(self, meeting_id: int, tag: str) -> int | None:
+        return await self._session.scalar(
+            select(BotMessage.message_id).where(
+                BotMessage.meeting_id == meeting_id, BotMessage.tag == tag
+            )
+        )

@@ -1,0 +1,60 @@
+"""Cases: one pupil, known by initials or a pseudonym, followed in one group."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from .errors import insert_race
+from .models import PSEUDONYM_LENGTH, Case
+from .schools import SchoolRepository
+
+
+@dataclass(frozen=True)
+class CaseRecord:
+    id: int
+    chat_id: int
+    pseudonym: str
+    created_at: dt.datetime
+
+
+class CaseRepository:
+    def __init__(self, session: AsyncSession, school: SchoolRepository) -> None:
+        self._session = session
+        self._school = school
+
+    async def for_chat(self, chat_id: int) -> CaseRecord | None:
+        """The open case of this group, if it has one."""
+        row = (
+            await self._session.execute(
+                select(Case.id, Case.chat_id, Case.pseudonym, Case.created_at).where(
+                    Case.chat_id == chat_id, Case.closed_at.is_(None)
+                )
+            )
+        ).one_or_none()
+        return (
+            None if row is None else CaseRecord(row.id, row.chat_id, row.pseudonym, row.created_at)
+        )
+
+    async def open(self, chat_id: int, pseudonym: str, now: dt.datetime) -> CaseRecord:
+        """The group's open case, or a new one named `pseudonym`.
+
+        A group holds one case: when it already has one, that case is
+        returned as it is, whatever `pseudonym` says.
+        """
+        found = await self.for_chat(chat_id)
+        if found is not None:
+            return found
+        # PostgreSQL would refuse a longer one and SQLite would store it: say so on both.
+        if len(pseudonym) > PSEUDONYM_LENGTH:
+            raise ValueError(f"a pseudonym has at most {PSEUDONYM_LENGTH} characters")
+        school_id = await self._school.id()
+        with insert_race(f"the open case of chat {chat_id}"):
+            created = insert(Case).values(
+                school_id=school_id, chat_id=chat_id, pseudonym=pseudonym, created_at=now
+            )
+            case_id = (await self._session.execute(created.returning(Case.id))).scalar_one()
+        return CaseRecord(case_id, chat_id, pseudonym, now)

@@ -1,0 +1,180 @@
+"""Meetings: their state, stored whole, with an optimistic lock.
+
+The shell loads a meeting, lets `flows.transition` compute the next state and
+saves it. `save` writes only if the row is still at the version that was
+loaded; if another update saved first, it raises `ConcurrentUpdate` and
+`unit_of_work.in_transaction` runs the whole update again on the newer state,
+so two answers that arrive together are both kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Row, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from rondetafel.flows.state import Agreement, MeetingState, Status
+
+from .cases import CaseRepository
+from .codec import decode_state, encode_state
+from .errors import ActiveMeetingExists, ConcurrentUpdate, insert_race
+from .models import MEETING_IS_ACTIVE, AgreementRow, Meeting
+
+
+@dataclass(frozen=True)
+class LoadedMeeting:
+    id: int
+    chat_id: int
+    # The version `state` was read at; `save` writes only over that version.
+    version: int
+    state: MeetingState
+
+
+class MeetingRepository:
+    def __init__(self, session: AsyncSession, cases: CaseRepository) -> None:
+        self._session = session
+        self._cases = cases
+
+    async def create(
+        self, chat_id: int, make_state: Callable[[int], MeetingState], now: dt.datetime
+    ) -> LoadedMeeting:
+        """A new meeting in `chat_id`, its state built by `make_state(meeting_id)`.
+
+        Raises `ActiveMeetingExists` if the chat already has an active one.
+        """
+        if await self.active_in_chat(chat_id) is not None:
+            raise ActiveMeetingExists(chat_id)
+        # The state holds the meeting's id, which only the insert gives: the
+        # row starts empty at version 0 and gets its state as version 1, in
+        # the same transaction, so nobody ever sees it empty.
+        inserted = insert(Meeting).values(
+            chat_id=chat_id,
+            status="",
+            language="",
+            state={},
+            version=0,
+            created_at=now,
+            updated_at=now,
+        )
+        meeting_id = (await self._session.execute(inserted.returning(Meeting.id))).scalar_one()
+        with insert_race(f"the active meeting of chat {chat_id}"):
+            return await self._store(meeting_id, 0, make_state(meeting_id), now)
+
+    async def get(self, meeting_id: int) -> LoadedMeeting | None:
+        return await self._first(Meeting.id == meeting_id)
+
+    async def active_in_chat(self, chat_id: int) -> LoadedMeeting | None:
+        return await self._first(Meeting.chat_id == chat_id, MEETING_IS_ACTIVE)
+
+    async def running(self) -> list[LoadedMeeting]:
+        """Every active meeting, oldest first: what to resume after a restart."""
+        rows = await self._session.execute(
+            select(*_LOADED).where(MEETING_IS_ACTIVE).order_by(Meeting.id)
+        )
+        return [_loaded(row) for row in rows]
+
+    async def last_finished_in_chat(self, chat_id: int) -> LoadedMeeting | None:
+        return await self._first(
+            Meeting.chat_id == chat_id,
+            Meeting.status == Status.FINISHED.value,
+            order_by=(Meeting.finished_at.desc(), Meeting.id.desc()),
+        )
+
+    async def save(
+        self, loaded: LoadedMeeting, state: MeetingState, now: dt.datetime
+    ) -> LoadedMeeting:
+        """Store `state` over `loaded`; the result is at the next version.
+
+        Raises `ConcurrentUpdate` if the meeting was saved since `loaded` was
+        read. Naming the pupil opens (or finds) the group's case and links
+        it; finishing copies the agreements to the `agreements` table.
+        """
+        return await self._store(loaded.id, loaded.version, state, now)
+
+    async def _store(
+        self, meeting_id: int, version: int, state: MeetingState, now: dt.datetime
+    ) -> LoadedMeeting:
+        if state.meeting_id != meeting_id:
+            raise ValueError(
+                f"the state of meeting {state.meeting_id} saved as meeting {meeting_id}"
+            )
+        stored = await self._session.execute(
+            update(Meeting)
+            .where(Meeting.id == meeting_id, Meeting.version == version)
+            .values(
+                state=encode_state(state),
+                version=Meeting.version + 1,
+                status=state.status.value,
+                kind=state.kind.value if state.kind else None,
+                language=state.language,
+                started_at=state.started_at,
+                finished_at=state.finished_at,
+                evaluation_date=state.evaluation_date,
+                updated_at=now,
+            )
+            .returning(Meeting.chat_id, Meeting.case_id)
+        )
+        row = stored.one_or_none()
+        if row is None:
+            raise ConcurrentUpdate(f"meeting {meeting_id} was saved since version {version}")
+        chat_id, case_id = row.chat_id, row.case_id
+        if case_id is None and state.pupil is not None:
+            case_id = (await self._cases.open(chat_id, state.pupil, now)).id
+            await self._session.execute(
+                update(Meeting).where(Meeting.id == meeting_id).values(case_id=case_id)
+            )
+        if state.status is Status.FINISHED:
+            await self._record_agreements(meeting_id, case_id, state, now)
+        return LoadedMeeting(meeting_id, chat_id, version + 1, state)
+
+    async def _record_agreements(
+        self, meeting_id: int, case_id: int | None, state: MeetingState, now: dt.datetime
+    ) -> None:
+        """Copy the agreements not copied yet, so that saving again adds nothing."""
+        stored = set(
+            await self._session.scalars(
+                select(AgreementRow.seq).where(AgreementRow.meeting_id == meeting_id)
+            )
+        )
+        new = [a for a in state.agreements if a.seq not in stored]
+        if not new:
+            return
+        if case_id is None:
+            raise ValueError(f"meeting {meeting_id} finished with agreements but without a pupil")
+        rows = [_agreement_row(meeting_id, case_id, a, state, now) for a in new]
+        await self._session.execute(insert(AgreementRow), rows)
+
+    async def _first(
+        self, *where: ColumnElement[bool], order_by: Sequence[Any] = ()
+    ) -> LoadedMeeting | None:
+        query = select(*_LOADED).where(*where).order_by(*order_by).limit(1)
+        row = (await self._session.execute(query)).one_or_none()
+        return None if row is None else _loaded(row)
+
+
+_LOADED = (Meeting.id, Meeting.chat_id, Meeting.version, Meeting.state)
+
+
+def _loaded(row: Row[Any]) -> LoadedMeeting:
+    return LoadedMeeting(row.id, row.chat_id, row.version, decode_state(row.state))
+
+
+def _agreement_row(
+    meeting_id: int, case_id: int, agreement: Agreement, state: MeetingState, now: dt.datetime
+) -> dict[str, Any]:
+    owner = None if agreement.owner is None else state.participant(agreement.owner)
+    return {
+        "meeting_id": meeting_id,
+        "case_id": case_id,
+        "seq": agreement.seq,
+        "what": agreement.what,
+        "owner_name": owner.name if owner else None,
+        "owner_role": owner.role.value if owner else None,
+        "owner_user_id": owner.user_id if owner else None,
+        "due": agreement.due,
+        "created_at": now,
+    }

@@ -1,0 +1,210 @@
+"""The tables, as typed SQLAlchemy models.
+
+The migrations in `migrations/versions/` create exactly this schema (a test
+compares them). Repositories use these classes to build statements and return
+plain dataclasses, so no ORM object leaves the storage layer.
+
+Telegram ids (chats, users, messages) are BigInteger: supergroup ids such as
+-1001234567890123 need more than 32 bits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+from rondetafel.flows.state import ACTIVE
+
+# Constraint names follow one pattern, so a later migration can name (and
+# drop) a constraint without looking it up in each database.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+PSEUDONYM_LENGTH = 32
+NAME_LENGTH = 255
+LANGUAGE_LENGTH = 8
+TAG_LENGTH = 32
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timezone-aware timestamp that reads back aware on every engine.
+
+    SQLite has no time zone type: SQLAlchemy stores its DateTime as text
+    without an offset and returns naive values. Storing UTC and attaching UTC
+    on the way out makes SQLite and PostgreSQL return the same values.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"refusing a naive datetime ({value}): pass an aware one")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: Dialect
+    ) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dt.datetime: UTCDateTime}
+
+
+class School(Base):
+    """One school per deployment today; the column is there so cases never mix."""
+
+    __tablename__ = "schools"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Chat(Base):
+    """A Telegram group the bot is in, and the language it talks there."""
+
+    __tablename__ = "chats"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    title: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
+    language: Mapped[str] = mapped_column(String(LANGUAGE_LENGTH), server_default="nl")
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Case(Base):
+    """One pupil, by initials or pseudonym only, followed over many meetings.
+
+    A group holds one open case (`uq_cases_open_chat_id` below).
+    """
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
+    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    pseudonym: Mapped[str] = mapped_column(String(PSEUDONYM_LENGTH))
+    created_at: Mapped[dt.datetime]
+    closed_at: Mapped[dt.datetime | None]
+
+
+class Meeting(Base):
+    """One meeting: the serialized `MeetingState` plus the columns queries need.
+
+    `status`, `kind`, `language` and the dates repeat what is in `state`, so
+    that the database can filter on them; they are written together with it.
+    `version` is the optimistic lock: every save bumps it, and a save from an
+    older version changes nothing (see `MeetingRepository.save`).
+    """
+
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), index=True
+    )
+    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    kind: Mapped[str | None] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(LANGUAGE_LENGTH))
+    state: Mapped[dict[str, Any]] = mapped_column(JSON)
+    version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime]
+    started_at: Mapped[dt.datetime | None]
+    finished_at: Mapped[dt.datetime | None]
+    evaluation_date: Mapped[dt.date | None] = mapped_column(Date)
+    updated_at: Mapped[dt.datetime]
+
+
+# Partial unique indexes (SQLite and PostgreSQL both have them): a group has
+# at most one open case and at most one active meeting. The repositories check
+# first; these hold when two updates race past the check at the same moment,
+# and the loser's insert fails (and is retried, see `unit_of_work`).
+_OPEN_CASE = Case.closed_at.is_(None)
+Index(
+    "uq_cases_open_chat_id",
+    Case.chat_id,
+    unique=True,
+    sqlite_where=_OPEN_CASE,
+    postgresql_where=_OPEN_CASE,
+)
+# One definition of "active" for the index and for the queries (flows.state.ACTIVE).
+MEETING_IS_ACTIVE = Meeting.status.in_(sorted(status.value for status in ACTIVE))
+Index(
+    "uq_meetings_active_chat_id",
+    Meeting.chat_id,
+    unique=True,
+    sqlite_where=MEETING_IS_ACTIVE,
+    postgresql_where=MEETING_IS_ACTIVE,
+)
+
+
+class AgreementRow(Base):
+    """An agreement of a finished meeting, copied out of its state.
+
+    Written once when the meeting finishes, so that reminders and evaluations
+    can ask "what is due, per case" without reading every meeting's JSON. The
+    owner is copied by name and role because participants live in the state.
+    """
+
+    __tablename__ = "agreements"
+    __table_args__ = (UniqueConstraint("meeting_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    what: Mapped[str] = mapped_column(Text)
+    owner_name: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
+    owner_role: Mapped[str | None] = mapped_column(String(16))
+    owner_user_id: Mapped[int | None] = mapped_column(BigInteger)
+    due: Mapped[dt.date | None] = mapped_column(Date)
+    created_at: Mapped[dt.datetime]
+
+
+class BotMessage(Base):
+    """A message the bot posted for a meeting and will edit later, by tag ("join")."""
+
+    __tablename__ = "bot_messages"
+    __table_args__ = (UniqueConstraint("meeting_id", "tag"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    tag: Mapped[str] = mapped_column(String(TAG_LENGTH))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from telegram import Update
+
+from rondetafel.bot.app import build_application, start_services
+from rondetafel.bot.callback_data import decode
+from rondetafel.bot.services import RondetafelApp
+from rondetafel.flows.events import Button
+from rondetafel.settings import Settings
+from rondetafel.storage.db import Database
+from tests.support.recording import Call, RecordingRequest
+from tests.support.updates import GroupChat, User
+
+NOW = dt.datetime(2026, 11, 23, 14, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
+ANNA, MO, FATMA, STRANGER = User(11, "Anna"), User(12, "Mo"), User(13, "Fatma"), User(14, "Kees")
+
+
+@dataclass
+class Harness:
+    app: RondetafelApp
+    request: RecordingRequest
+    group: GroupChat
+    db: Database
+
+    async def send(self, update: Update) -> None:
+        await self.app.process_update(update)
+
+    def messages(self) -> list[Call]:
+        return self.request.messages()
+
+    def last_text(self) -> str:
+        return self.messages()[-1].text
+
+    def button(self, button: Button, arg: str | None = None) -> tuple[str, int]:
+        """The newest button of this kind: its callback data and its message id."""
+        for call in reversed(self.request.calls):
+            if call.method not in ("sendMessage", "editMessageText"):
+                continue
+            for b in call.buttons():
+                data = decode(b.get("callback_data", ""))
+                if data and data.button is button and (arg is None or data.arg == arg):
+                    return b["callback_data"], call.message_id
+        raise AssertionError(f"no {button} button")
+
+    async def press(self, user: User, button: Button, arg: str | None = None) -> None:
+        data, message_id = self.button(button, arg)
+        await self.send(self.group.press(user, data, message_id))
+
+    def last_question(self) -> Call:
+        return next(c for c in reversed(self.messages()) if c.markup.get("force_reply"))
+
+    async def answer(self, user: User, text: str) -> int:
+        """Reply to the newest question; returns the id of the reply."""
+        update = self.group.reply(user, text, self.last_question().message_id)
+        await self.send(update)
+        assert update.message is not None
+        return update.message.message_id
+
+    async def setup_meeting(self, *, pupil: str = "S.B.", questions: str = "Wat helpt S.?") -> None:
+        """/meeting by Anna, pupil meeting, pupil named, questions typed, Mo and Fatma joined."""
+        await self.send(self.group.command(ANNA, "/meeting"))
+        await self.press(ANNA, Button.KIND, "pupil")
+        await self.answer(ANNA, pupil)
+        await self.answer(ANNA, questions)
+        await self.press(MO, Button.JOIN, "mentor")
+        await self.press(FATMA, Button.JOIN, "parent")
+
+
+@pytest.fixture
+async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
+    settings = Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")  # type: ignore[call-arg]
+    db = Database(settings.database_url)
+    request = RecordingRequest()
+    app = build_application(
+        settings, db, token="7000:TEST", request=request, clock=lambda: NOW, rate_limiter=False
+    )
+    await app.initialize()
+    await start_services(app)
+    try:
+        yield Harness(app, request, GroupChat(app.bot), db)
+    finally:
+        await app.shutdown()
+        await db.dispose()

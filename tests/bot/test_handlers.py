@@ -1,0 +1,213 @@
+"""The Telegram shell: real Updates through the real Application, calls recorded."""
+
+from __future__ import annotations
+
+from rondetafel.flows.events import Button
+from tests.support.updates import private_message
+
+from .conftest import ANNA, FATMA, MO, STRANGER, Harness
+
+
+async def test_meeting_command_offers_the_four_kinds_and_the_languages(harness: Harness) -> None:
+    await harness.send(harness.group.command(ANNA, "/meeting"))
+    call = harness.messages()[-1]
+    labels = [b["text"] for b in call.buttons()]
+    assert labels[:4] == [
+        "leerlingbespreking",
+        "multidisciplinair overleg (MDO)",
+        "cirkelgesprek",
+        "startgesprek",
+    ]
+    assert "English" in labels and "✓ Nederlands" in labels
+    assert call.params["parse_mode"] == "HTML"
+    assert call.params["protect_content"] is True
+
+
+async def test_the_chair_can_switch_the_meeting_to_english(harness: Harness) -> None:
+    await harness.send(harness.group.command(ANNA, "/meeting"))
+    await harness.press(ANNA, Button.LANGUAGE, "en")
+    edit = harness.request.sent("editMessageText")[-1]
+    assert "Which kind of meeting" in edit.text
+    assert "pupil meeting" in [b["text"] for b in edit.buttons()]
+
+
+async def test_the_pupil_question_is_a_selective_force_reply_that_mentions_the_chair(
+    harness: Harness,
+) -> None:
+    await harness.send(harness.group.command(ANNA, "/meeting"))
+    await harness.press(ANNA, Button.KIND, "pupil")
+    question = harness.last_question()
+    assert question.markup["force_reply"] is True and question.markup["selective"] is True
+    assert 'href="tg://user?id=11"' in question.text
+
+
+async def test_a_full_name_for_the_pupil_is_refused_and_asked_again(harness: Harness) -> None:
+    await harness.send(harness.group.command(ANNA, "/meeting"))
+    await harness.press(ANNA, Button.KIND, "pupil")
+    await harness.answer(ANNA, "Sam de Vries")
+    notice, again = harness.messages()[-2:]
+    assert "volledige naam" in notice.text
+    assert notice.params["reply_parameters"]["message_id"]
+    assert again.markup.get("force_reply")
+
+
+async def test_html_typed_by_people_is_escaped_in_what_the_bot_posts(harness: Harness) -> None:
+    await harness.setup_meeting(questions="<b>Mag</b> S. & Co <script>?")
+    join = harness.request.sent("editMessageText")[-1]
+    assert "&lt;b&gt;Mag&lt;/b&gt; S. &amp; Co &lt;script&gt;?" in join.text
+
+
+async def test_the_join_message_shows_who_takes_part_with_roles(harness: Harness) -> None:
+    await harness.setup_meeting()
+    join = harness.request.sent("editMessageText")[-1]
+    assert "Anna — voorzitter" in join.text
+    assert "Mo — mentor / leerkracht" in join.text
+    assert "Fatma — ouder" in join.text
+
+
+async def test_a_sticker_as_an_answer_is_met_with_a_request_for_text(harness: Harness) -> None:
+    await harness.setup_meeting()
+    await harness.press(ANNA, Button.START)
+    await harness.send(harness.group.sticker_reply(FATMA, harness.last_question().message_id))
+    assert "alleen tekst" in harness.last_text()
+
+
+async def test_meeting_while_one_runs_says_so(harness: Harness) -> None:
+    await harness.setup_meeting()
+    await harness.send(harness.group.command(MO, "/meeting"))
+    assert "loopt hier al een overleg" in harness.last_text()
+
+
+async def test_stop_is_for_the_chair_and_asks_for_confirmation(harness: Harness) -> None:
+    await harness.setup_meeting()
+    await harness.send(harness.group.command(MO, "/stop"))
+    assert "Alleen de voorzitter (Anna)" in harness.last_text()
+    await harness.send(harness.group.command(ANNA, "/stop"))
+    await harness.press(ANNA, Button.STOP_YES)
+    assert "gestopt" in harness.last_text()
+    await harness.send(harness.group.command(ANNA, "/stop"))
+    assert "Er loopt hier geen overleg" in harness.last_text()
+
+
+async def test_a_button_from_an_unknown_version_is_answered_as_no_longer_current(
+    harness: Harness,
+) -> None:
+    await harness.send(harness.group.press(ANNA, "0|garbage", 1))
+    answer = harness.request.sent("answerCallbackQuery")[-1]
+    assert "niet meer" in answer.params["text"]
+
+
+async def test_a_button_of_a_stopped_meeting_is_stale_and_loses_its_keyboard(
+    harness: Harness,
+) -> None:
+    await harness.setup_meeting()
+    start_data, start_message = harness.button(Button.START)
+    await harness.send(harness.group.command(ANNA, "/stop"))
+    await harness.press(ANNA, Button.STOP_YES)
+    await harness.send(harness.group.press(ANNA, start_data, start_message))
+    assert "niet meer" in harness.request.sent("answerCallbackQuery")[-1].params["text"]
+
+
+async def test_every_button_press_is_answered(harness: Harness) -> None:
+    await harness.setup_meeting()
+    await harness.press(ANNA, Button.START)
+    presses = [c for c in harness.request.calls if c.method == "answerCallbackQuery"]
+    assert len(presses) == 4  # kind, two joins, start
+
+
+async def test_a_non_participant_reply_gets_one_hint_only(harness: Harness) -> None:
+    await harness.setup_meeting()
+    await harness.press(ANNA, Button.START)
+    question = harness.last_question().message_id
+    await harness.send(harness.group.reply(STRANGER, "ik ook", question))
+    hints = len(harness.messages())
+    await harness.send(harness.group.reply(STRANGER, "hallo?", question))
+    assert "doet nog niet mee" in harness.messages()[hints - 1].text
+    assert len(harness.messages()) == hints
+
+
+async def test_an_unknown_command_gets_a_short_help(harness: Harness) -> None:
+    await harness.send(harness.group.command(ANNA, "/foo"))
+    assert "ken ik niet" in harness.last_text()
+
+
+async def test_a_command_for_another_bot_is_ignored(harness: Harness) -> None:
+    await harness.send(harness.group.command(ANNA, "/foo@OtherBot"))
+    assert harness.messages() == []
+
+
+async def test_privacy_answers_with_the_policy(harness: Harness) -> None:
+    await harness.send(private_message(harness.app.bot, ANNA, "/privacy"))
+    assert "Je gegevens" in harness.last_text()
+
+
+async def test_a_private_message_points_to_group_chats(harness: Harness) -> None:
+    await harness.send(private_message(harness.app.bot, ANNA, "hallo"))
+    assert "groepsgesprekken" in harness.last_text()
+
+
+async def test_being_added_to_a_group_posts_a_welcome(harness: Harness) -> None:
+    await harness.send(harness.group.bot_added(ANNA))
+    assert "/meeting" in harness.last_text() or "/overleg" in harness.last_text()
+
+
+async def test_the_command_menu_is_registered_in_dutch_and_english(harness: Harness) -> None:
+    menus = harness.request.sent("setMyCommands")
+    codes = {c.params.get("language_code") for c in menus}
+    assert {"nl", "en", None} <= codes
+    english = [
+        c
+        for c in menus
+        if c.params.get("language_code") == "en" and c.params["scope"]["type"] == "all_group_chats"
+    ]
+    assert english[0].params["commands"][0]["command"] == "meeting"
+
+
+async def stored_points(harness: Harness, phase: str) -> list[str]:
+    from rondetafel.storage.repositories import Repositories
+    from rondetafel.storage.unit_of_work import in_transaction
+
+    async def load(repos: Repositories) -> list[str]:
+        loaded = await repos.meetings.active_in_chat(harness.group.id)
+        assert loaded is not None
+        return [c.text for c in loaded.state.points(phase)]
+
+    return await in_transaction(harness.db, load)
+
+
+async def test_an_edited_answer_replaces_what_was_stored(harness: Harness) -> None:
+    await harness.setup_meeting()
+    await harness.press(ANNA, Button.START)
+    answer_id = await harness.answer(FATMA, "Hij leest graag")
+
+    await harness.send(
+        harness.group.edit(FATMA, answer_id, "Hij leest elke avond\nHij helpt zijn zusje")
+    )
+
+    assert await stored_points(harness, "meeting_goals") == [
+        "Hij leest elke avond",
+        "Hij helpt zijn zusje",
+    ]
+
+
+async def test_a_very_long_answer_keeps_the_turn_open_for_the_rest(harness: Harness) -> None:
+    await harness.setup_meeting()
+    await harness.press(ANNA, Button.START)
+
+    await harness.answer(FATMA, "woord " * 700)
+
+    controls, question = harness.messages()[-2:]
+    assert "aan de beurt: Fatma" in controls.text
+    assert "Telegram" in question.text and "tg://user?id=13" in question.text
+
+
+async def test_a_reply_out_of_turn_is_kept_as_a_side_note_for_the_chair(harness: Harness) -> None:
+    await harness.setup_meeting()
+    await harness.press(ANNA, Button.START)
+
+    await harness.answer(MO, "Ik wil ook iets zeggen")
+    note = harness.messages()[-1]
+    assert "Mo" in note.text and "Ik wil ook iets zeggen" in note.text
+    await harness.press(ANNA, Button.ACCEPT_NOTE)
+
+    assert "Ik wil ook iets zeggen" in await stored_points(harness, "meeting_goals")

@@ -1,0 +1,372 @@
+"""7. Bad input: out of turn, outsiders, media, edits, very long answers."""
+
+import pytest
+from builders import (
+    CHAIR,
+    MENTOR,
+    OUTSIDER,
+    PARENT,
+    answer,
+    current_speaker,
+    edit,
+    next_message_id,
+    notices,
+    pid,
+    press,
+    send_media,
+    skip_to_phase,
+    start_meeting,
+    start_with_voiced_pupil,
+    texts,
+    toasts,
+)
+
+from rondetafel.flows.effects import (
+    AskTurn,
+    Done,
+    ShowSideNote,
+    SideNoteHandled,
+    Toast,
+    Why,
+)
+from rondetafel.flows.events import Button, Person
+from rondetafel.flows.script import MeetingKind
+from rondetafel.flows.state import Mark, MeetingState, Status
+
+KIND = MeetingKind.CIRCLE
+
+
+def running() -> MeetingState:
+    """The parent's turn; the mentor and the chair wait."""
+    state = start_meeting(KIND)
+    assert current_speaker(state) == PARENT
+    return state
+
+
+def with_side_note(text: str = "she reads comics at break") -> MeetingState:
+    return answer(running(), MENTOR, text).state
+
+
+# ---------------------------------------------------------------- out of turn
+
+
+def test_a_reply_from_someone_whose_turn_it_is_not_is_kept_as_a_side_note() -> None:
+    state = running()
+
+    outcome = answer(state, MENTOR, "she reads comics at break")
+
+    [note] = outcome.state.contributions[-1:]
+    assert (note.mark, note.participant, note.text) == (
+        Mark.SIDE_NOTE,
+        pid(state, MENTOR),
+        "she reads comics at break",
+    )
+    assert outcome.effects == (ShowSideNote(note.seq),)
+    assert outcome.state.pending_side_notes() == (note,)
+    assert current_speaker(outcome.state) == PARENT
+    assert outcome.state.step == state.step
+    assert not outcome.state.points("meeting_goals")
+
+
+def test_a_side_note_with_several_lines_is_shown_line_by_line() -> None:
+    outcome = answer(running(), MENTOR, "one\ntwo")
+
+    assert [type(e) for e in outcome.effects] == [ShowSideNote, ShowSideNote]
+    assert len(outcome.state.pending_side_notes()) == 2
+
+
+def test_the_chair_can_accept_a_side_note_as_a_point() -> None:
+    state = with_side_note()
+    [note] = state.pending_side_notes()
+
+    outcome = press(state, CHAIR, Button.ACCEPT_NOTE, note.seq)
+
+    assert texts(outcome.state, "meeting_goals") == ["she reads comics at break"]
+    assert outcome.state.pending_side_notes() == ()
+    assert outcome.effects == (Toast(Done.NOTE_ACCEPTED), SideNoteHandled(note.seq))
+
+
+def test_the_chair_can_dismiss_a_side_note() -> None:
+    state = with_side_note()
+    [note] = state.pending_side_notes()
+
+    outcome = press(state, CHAIR, Button.DISMISS_NOTE, note.seq)
+
+    assert outcome.state.contribution(note.seq).mark is Mark.DISMISSED
+    assert not outcome.state.points("meeting_goals")
+    assert outcome.effects == (Toast(Done.NOTE_DISMISSED), SideNoteHandled(note.seq))
+
+
+def test_a_side_note_already_handled_is_not_handled_twice() -> None:
+    state = with_side_note()
+    [note] = state.pending_side_notes()
+    state = press(state, CHAIR, Button.ACCEPT_NOTE, note.seq).state
+
+    outcome = press(state, CHAIR, Button.DISMISS_NOTE, note.seq)
+
+    assert outcome.state == state
+    assert toasts(outcome) == [Why.NOTE_HANDLED]
+
+
+def test_only_the_chair_handles_side_notes() -> None:
+    state = with_side_note()
+    [note] = state.pending_side_notes()
+
+    outcome = press(state, MENTOR, Button.ACCEPT_NOTE, note.seq)
+
+    assert outcome.state == state
+    assert toasts(outcome) == [Why.ONLY_CHAIR]
+
+
+def test_the_chairs_own_out_of_turn_reply_is_simply_their_point() -> None:
+    state = running()
+
+    outcome = answer(state, CHAIR, "let us keep it short")
+
+    [point] = outcome.state.points("meeting_goals")
+    assert (point.participant, point.text) == (state.chair, "let us keep it short")
+    assert outcome.effects == ()
+    assert current_speaker(outcome.state) == PARENT
+
+
+def test_a_non_participants_reply_is_ignored_with_a_hint() -> None:
+    state = running()
+
+    outcome = answer(state, OUTSIDER, "hello?")
+
+    assert outcome.state.contributions == state.contributions
+    assert current_speaker(outcome.state) == PARENT
+    assert notices(outcome) == [Why.NOT_PARTICIPANT]
+
+
+def test_a_non_participant_gets_the_hint_only_once() -> None:
+    state = answer(running(), OUTSIDER, "hello?").state
+
+    outcome = answer(state, OUTSIDER, "hello??")
+
+    assert outcome.state == state
+    assert outcome.effects == ()
+
+
+def test_each_non_participant_gets_the_hint_once() -> None:
+    state = answer(running(), OUTSIDER, "hello?").state
+    other = Person(2099, "Olga")
+
+    assert notices(answer(state, other, "hi")) == [Why.NOT_PARTICIPANT]
+
+
+# ---------------------------------------------------------------- media, empty
+
+
+def test_a_media_reply_gets_a_text_only_notice_and_nothing_is_stored() -> None:
+    state = running()
+
+    outcome = send_media(state, PARENT)
+
+    assert outcome.state == state
+    assert notices(outcome) == [Why.TEXT_ONLY]
+
+
+def test_an_empty_answer_keeps_the_turn() -> None:
+    state = running()
+
+    outcome = answer(state, PARENT, " \n • \n")
+
+    assert outcome.state == state
+    assert notices(outcome) == [Why.EMPTY_ANSWER]
+
+
+def test_html_and_emoji_are_kept_as_typed() -> None:
+    text = "<b>loves</b> <a href='x'>football</a> & 🎨🇳🇱"
+
+    state = answer(running(), PARENT, text).state
+
+    assert texts(state, "meeting_goals") == [text]
+
+
+# ---------------------------------------------------------------- edits
+
+
+def test_an_edited_message_replaces_the_points_it_produced_in_place() -> None:
+    state = running()
+    mid = next_message_id()
+    state = answer(state, PARENT, "reads\nswims", message_id=mid).state
+    state = answer(state, MENTOR, "draws").state
+    before = state.points("meeting_goals")
+
+    outcome = edit(state, PARENT, mid, "reads a lot")
+
+    after = outcome.state.points("meeting_goals")
+    assert [p.text for p in after] == ["reads a lot", "draws"]
+    assert after[0].seq == before[0].seq
+    assert after[1] == before[2]
+    assert outcome.state.turn_order == state.turn_order
+    assert outcome.state.turn_index == state.turn_index
+
+
+def test_an_edit_with_more_lines_adds_points_right_after_the_first() -> None:
+    state = running()
+    mid = next_message_id()
+    state = answer(state, PARENT, "reads", message_id=mid).state
+    state = answer(state, MENTOR, "draws").state
+
+    outcome = edit(state, PARENT, mid, "reads\nswims")
+
+    assert texts(outcome.state, "meeting_goals") == ["reads", "swims", "draws"]
+    seqs = [c.seq for c in outcome.state.contributions]
+    assert len(seqs) == len(set(seqs))
+
+
+def test_an_edit_keeps_the_starter_the_point_completed() -> None:
+    state = skip_to_phase(start_with_voiced_pupil(MeetingKind.PUPIL_MEETING), "needs")
+    state = press(state, PARENT, Button.STARTER, 0).state
+    mid = next_message_id()
+    state = answer(state, PARENT, "is short", message_id=mid).state
+    starter = state.points("needs")[0].starter
+
+    outcome = edit(state, PARENT, mid, "is short and visual")
+
+    [point] = outcome.state.points("needs")
+    assert (point.text, point.starter) == ("is short and visual", starter)
+
+
+def test_an_edit_of_a_message_the_bot_did_not_keep_changes_nothing() -> None:
+    state = running()
+
+    outcome = edit(state, PARENT, 1, "anything")
+
+    assert outcome.state == state
+    assert outcome.effects == ()
+
+
+@pytest.mark.parametrize("close", [Button.CLOSE_PHASE, Button.STOP_YES])
+def test_an_edit_after_the_meeting_closed_changes_nothing(close: Button) -> None:
+    state = skip_to_phase(start_meeting(KIND), "tops_tips")
+    mid = next_message_id()
+    state = answer(state, PARENT, "nice pace", message_id=mid).state
+    state = press(state, CHAIR, close).state
+    assert state.status in (Status.FINISHED, Status.STOPPED)
+
+    outcome = edit(state, PARENT, mid, "too long")
+
+    assert outcome.state == state
+    assert notices(outcome) == [Why.EDIT_AFTER_CLOSE]
+
+
+def test_a_side_note_edited_into_two_lines_shows_the_new_line_to_the_chair() -> None:
+    state = running()
+    mid = next_message_id()
+    state = answer(state, MENTOR, "reads comics", message_id=mid).state
+
+    outcome = edit(state, MENTOR, mid, "reads comics\nat break")
+
+    new = [n for n in outcome.state.pending_side_notes() if n.text == "at break"]
+    assert new
+    assert ShowSideNote(new[0].seq) in outcome.effects
+
+
+def test_editing_a_partly_accepted_side_note_does_not_accept_the_rest() -> None:
+    state = running()
+    mid = next_message_id()
+    state = answer(state, MENTOR, "reads comics\nat break", message_id=mid).state
+    first, _ = state.pending_side_notes()
+    state = press(state, CHAIR, Button.ACCEPT_NOTE, first.seq).state
+
+    outcome = edit(state, MENTOR, mid, "reads comics\nat every break")
+
+    marks = {c.text: c.mark for c in outcome.state.contributions if c.message_id == mid}
+    assert marks == {"reads comics": Mark.POINT, "at every break": Mark.SIDE_NOTE}
+
+
+def test_editing_a_side_note_keeps_what_the_chair_accepted() -> None:
+    state = running()
+    mid = next_message_id()
+    state = answer(state, MENTOR, "off topic\nreads comics", message_id=mid).state
+    first, second = state.pending_side_notes()
+    state = press(state, CHAIR, Button.DISMISS_NOTE, first.seq).state
+    state = press(state, CHAIR, Button.ACCEPT_NOTE, second.seq).state
+
+    outcome = edit(state, MENTOR, mid, "off topic\nreads comics")
+
+    assert texts(outcome.state, "meeting_goals") == ["reads comics"]
+
+
+# ---------------------------------------------------------------- long answers
+
+
+def test_a_very_long_answer_keeps_the_turn_and_asks_for_more() -> None:
+    state = running()
+
+    outcome = answer(state, PARENT, "a" * 4000)
+
+    assert outcome.effects == (AskTurn(more=True),)
+    assert current_speaker(outcome.state) == PARENT
+    assert outcome.state.step > state.step
+    assert texts(outcome.state, "meeting_goals") == ["a" * 4000]
+
+
+def test_long_is_counted_in_utf16_units_as_telegram_does() -> None:
+    emoji = "🎨" * 2000  # 2000 characters, 4000 UTF-16 units
+
+    outcome = answer(running(), PARENT, emoji)
+
+    assert outcome.effects == (AskTurn(more=True),)
+
+
+def test_an_answer_just_under_the_limit_moves_on() -> None:
+    outcome = answer(running(), PARENT, "a" * 3999)
+
+    assert current_speaker(outcome.state) == MENTOR
+
+
+def test_the_rest_of_a_long_answer_is_added_and_then_the_turn_moves_on() -> None:
+    state = answer(running(), PARENT, "a" * 4000).state
+
+    outcome = answer(state, PARENT, "and the end")
+
+    assert texts(outcome.state, "meeting_goals") == ["a" * 4000, "and the end"]
+    assert current_speaker(outcome.state) == MENTOR
+
+
+def test_passing_after_a_long_answer_records_no_pass() -> None:
+    state = answer(running(), PARENT, "a" * 4000).state
+
+    outcome = press(state, PARENT, Button.PASS)
+
+    assert current_speaker(outcome.state) == MENTOR
+    assert [c.mark for c in outcome.state.contributions if c.phase == "meeting_goals"] == [
+        Mark.POINT
+    ]
+
+
+# ---------------------------------------------------------------- wrong buttons
+
+
+def test_a_button_pressed_by_the_wrong_person_gets_a_toast_and_changes_nothing() -> None:
+    state = running()
+
+    outcome = press(state, MENTOR, Button.PASS)
+
+    assert outcome.state == state
+    assert [type(e) for e in outcome.effects] == [Toast]
+
+
+def test_a_button_on_an_old_message_gets_a_toast_and_changes_nothing() -> None:
+    state = running()
+    old = state.step
+    state = answer(state, PARENT, "reads").state
+
+    outcome = press(state, MENTOR, Button.PASS, step=old)
+
+    assert outcome.state == state
+    assert toasts(outcome) == [Why.STALE_BUTTON]
+    assert all(e.clear_buttons for e in outcome.effects if isinstance(e, Toast))
+
+
+def test_a_side_note_button_for_an_unknown_note_is_stale() -> None:
+    state = running()
+
+    outcome = press(state, CHAIR, Button.ACCEPT_NOTE, "77")
+
+    assert outcome.state == state
+    assert toasts(outcome) == [Why.STALE_BUTTON]

@@ -1,0 +1,137 @@
+"""Meeting states for the storage tests, made by driving the real state machine."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from rondetafel.flows.events import Button, Event, MeetingRequested, Person, Pressed, Replied
+from rondetafel.flows.script import MeetingKind, Role
+from rondetafel.flows.state import (
+    Agreement,
+    Awaiting,
+    Contribution,
+    Mark,
+    MeetingState,
+    Participant,
+    Status,
+)
+from rondetafel.flows.transition import new_meeting, transition
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+NOW = dt.datetime(2025, 3, 10, 15, 30, tzinfo=AMSTERDAM)
+
+# Telegram-size ids: supergroups are -100 followed by up to 13 digits.
+GROUP = -1001234567890123
+OTHER_GROUP = -1009876543210987
+CHAIR = Person(7_123_456_789, "Chris")
+MENTOR = Person(7_123_456_790, "Mila")
+PARENT = Person(7_123_456_791, "Pieter")
+PUPIL = "S.V."
+
+
+# A state with every field set, none to its default; times in a named zone,
+# in UTC and at the hour that happens twice when summer time ends (fold=1).
+EVERY_FIELD = MeetingState(
+    meeting_id=2_000_000_001,
+    status=Status.RUNNING,
+    language="en",
+    chair=1,
+    participants=(
+        Participant(1, "Chris", Role.CHAIR, 7_123_456_789),
+        Participant(2, "S.V.", Role.PUPIL, None, voiced_by=3),
+        Participant(3, "Pieter", Role.PARENT, 7_123_456_791),
+    ),
+    created_at=dt.datetime(2025, 10, 26, 2, 30, tzinfo=AMSTERDAM, fold=1),
+    kind=MeetingKind.MDO,
+    pupil="S.V.",
+    allow_full_names=True,
+    phase_index=8,
+    turn_order=(2, 3, 1),
+    turn_index=1,
+    awaiting=Awaiting.AGREEMENT_DUE,
+    step=17,
+    starter="instruction that …",
+    answered_this_turn=True,
+    open_agreements=(2,),
+    contributions=(
+        Contribution(1, "goes_well", 2, "Lezen gaat beter 📚", Mark.SIDE_NOTE, 2_147_483_648, "x"),
+    ),
+    agreements=(
+        Agreement(1, "Reading plan", 3, owner=1, due=dt.date(2025, 11, 7), message_id=99),
+        Agreement(2, "Library card", 3),
+    ),
+    evaluation_date=dt.date(2025, 12, 19),
+    skipped_phases=("insight",),
+    hinted_users=(7_999_999_999,),
+    started_at=dt.datetime(2025, 10, 26, 1, 59, 59, 999_999, tzinfo=dt.UTC),
+    finished_at=dt.datetime(2025, 10, 26, 2, 30, tzinfo=AMSTERDAM, fold=0),
+)
+
+
+def drive(state: MeetingState, *events: Event) -> MeetingState:
+    for event in events:
+        state = transition(state, event, NOW).state
+    return state
+
+
+def press(state: MeetingState, person: Person, button: Button, arg: str = "") -> MeetingState:
+    return drive(state, Pressed(person, button, arg, state.step))
+
+
+def reply(state: MeetingState, person: Person, text: str, message_id: int) -> MeetingState:
+    return drive(state, Replied(person, text, message_id))
+
+
+def opened(meeting_id: int, *, pupil: str | None = None) -> MeetingState:
+    """Just after /meeting: the chair is choosing the kind."""
+    return new_meeting(meeting_id, MeetingRequested(CHAIR, pupil=pupil), NOW).state
+
+
+def running(meeting_id: int) -> MeetingState:
+    """A pupil meeting with chair, mentor and parent, in its first phase."""
+    state = press(opened(meeting_id), CHAIR, Button.KIND, MeetingKind.PUPIL_MEETING.value)
+    state = reply(state, CHAIR, PUPIL, 1)
+    state = reply(state, CHAIR, "Does S. need a reading plan?", 2)
+    state = press(state, MENTOR, Button.JOIN, Role.MENTOR.value)
+    state = press(state, PARENT, Button.JOIN, Role.PARENT.value)
+    state = press(state, CHAIR, Button.START)
+    assert state.status is Status.RUNNING
+    return state
+
+
+def at_agreements(meeting_id: int) -> MeetingState:
+    """Running, with the chair having closed every phase before the agreements."""
+    state = running(meeting_id)
+    while state.phase is None or state.phase.key != "agreements":
+        skip = Button.SKIP_PHASE if state.awaiting is Awaiting.PHASE_CHOICE else Button.CLOSE_PHASE
+        state = press(state, CHAIR, skip)
+    return state
+
+
+def agreeing(meeting_id: int) -> MeetingState:
+    """Running, with three agreements: two with owner and date, one still without."""
+    state = at_agreements(meeting_id)
+    speaker = PARENT  # the parent speaks first: there is no pupil in this meeting
+    state = reply(state, speaker, "Reading plan\nTalk to the PE teacher\nLibrary card", 10)
+    state = press(state, speaker, Button.OWNER, str(_participant_id(state, MENTOR)))
+    state = press(state, speaker, Button.DUE, "14")
+    state = press(state, speaker, Button.OWNER, str(_participant_id(state, PARENT)))
+    state = press(state, speaker, Button.DUE, "7")
+    assert state.status is Status.RUNNING and len(state.agreements) == 3
+    return state
+
+
+def finished(meeting_id: int) -> MeetingState:
+    """`agreeing`, then the chair moves on (the third agreement keeps no owner) to the end."""
+    state = press(agreeing(meeting_id), CHAIR, Button.CLOSE_PHASE)
+    state = press(state, CHAIR, Button.EVALUATION, "42")
+    while state.status is not Status.FINISHED:
+        state = press(state, CHAIR, Button.CLOSE_PHASE)
+    return state
+
+
+def _participant_id(state: MeetingState, person: Person) -> int:
+    participant = state.participant_of_user(person.user_id)
+    assert participant is not None
+    return participant.id

@@ -1,0 +1,145 @@
+"""The schema: built, upgraded, taken down and rebuilt by the migrations alone."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, insert, inspect, select
+from sqlalchemy.exc import IntegrityError
+
+from rondetafel.flows.state import ACTIVE, Status
+from rondetafel.storage.db import Database, alembic_config
+from rondetafel.storage.models import Base, Chat, Meeting, School
+
+from .states import NOW
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+TABLES = {"schools", "chats", "cases", "meetings", "agreements", "bot_messages"}
+HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+async def tables(db: Database) -> set[str]:
+    async with db.engine.connect() as connection:
+        names = await connection.run_sync(lambda c: inspect(c).get_table_names())
+    return set(names) - {"alembic_version"}
+
+
+async def revision(db: Database) -> str | None:
+    def current(connection: Connection) -> str | None:
+        return MigrationContext.configure(connection).get_current_revision()
+
+    async with db.engine.connect() as connection:
+        return await connection.run_sync(current)
+
+
+async def test_upgrading_an_empty_database_creates_every_table_from_any_working_directory(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The migrations are found through the package, not the working directory.
+    monkeypatch.chdir(tmp_path)
+    db = Database(database_url)
+    try:
+        assert await tables(db) == set()
+        await db.upgrade()
+        assert await tables(db) == TABLES
+        assert await revision(db) == HEAD == "0001"
+    finally:
+        await db.dispose()
+
+
+async def test_upgrading_an_up_to_date_database_changes_nothing(db: Database) -> None:
+    async with db.session() as session, session.begin():
+        school_id = (
+            await session.execute(insert(School).values(name="De Regenboog").returning(School.id))
+        ).scalar_one()
+        await session.execute(insert(Chat).values(chat_id=-1, school_id=school_id))
+
+    await db.upgrade()
+
+    assert await revision(db) == HEAD
+    async with db.session() as session:
+        assert await session.scalar(select(Chat.chat_id)) == -1
+
+
+async def test_downgrading_to_base_drops_every_table_and_upgrading_builds_them_again(
+    db: Database,
+) -> None:
+    await db.downgrade("base")
+    assert (await tables(db), await revision(db)) == (set(), None)
+
+    await db.upgrade()
+    assert (await tables(db), await revision(db)) == (TABLES, HEAD)
+
+
+async def test_the_migrations_build_exactly_the_schema_the_models_describe(db: Database) -> None:
+    def differences(connection: Connection) -> list[object]:
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "compare_server_default": True}
+        )
+        found: list[object] = compare_metadata(context, Base.metadata)
+        return found
+
+    async with db.engine.connect() as connection:
+        assert await connection.run_sync(differences) == []
+
+
+async def test_the_database_allows_one_meeting_per_chat_in_exactly_the_statuses_flows_calls_active(
+    db: Database,
+) -> None:
+    # Alembic does not compare an index's WHERE clause, so this checks the
+    # migration's copy of flows.state.ACTIVE by what the database does.
+    async def add_meeting(chat_id: int, status: Status) -> bool:
+        try:
+            async with db.session() as session, session.begin():
+                await session.execute(
+                    insert(Meeting).values(
+                        chat_id=chat_id, status=status.value, language="nl", state={},
+                        version=1, created_at=NOW, updated_at=NOW,
+                    )
+                )  # fmt: skip
+        except IntegrityError:
+            return False
+        return True
+
+    refused = set()
+    for chat_id, status in enumerate(Status, start=1):
+        assert await add_meeting(chat_id, Status.RUNNING)
+        if not await add_meeting(chat_id, status):
+            refused.add(status)
+    assert refused == ACTIVE
+
+
+async def test_several_workers_upgrading_at_once_all_succeed(database_url: str) -> None:
+    workers = [Database(database_url) for _ in range(3)]
+    try:
+        await asyncio.gather(*(worker.upgrade() for worker in workers))
+        assert await revision(workers[0]) == HEAD
+    finally:
+        for worker in workers:
+            await worker.dispose()
+
+
+async def test_the_alembic_command_line_upgrades_the_database_named_in_database_url(
+    database_url: str,
+) -> None:
+    command = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "alembic", "upgrade", "head",
+        cwd=REPOSITORY,
+        env={**os.environ, "DATABASE_URL": database_url},
+        stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    _, errors = await command.communicate()
+    assert command.returncode == 0, errors.decode()
+
+    db = Database(database_url)
+    try:
+        assert (await tables(db), await revision(db)) == (TABLES, HEAD)
+    finally:
+        await db.dispose()
