@@ -16,6 +16,7 @@ from telegram.ext import (
     filters,
 )
 
+from rondetafel.flows.effects import Why
 from rondetafel.flows.events import MeetingRequested, StopRequested
 from rondetafel.flows.markers import N_
 from rondetafel.storage.repositories import Repositories
@@ -24,7 +25,7 @@ from rondetafel.storage.unit_of_work import in_transaction
 from .commands import MEETING_COMMANDS
 from .parse import button_event, edit_event, is_reply_to_bot, origin_of, person, reply_event
 from .services import Context
-from .texts import texts
+from .texts import WHY, texts
 
 log = logging.getLogger(__name__)
 
@@ -71,14 +72,18 @@ async def _language(context: Context, chat_id: int) -> str:
     return await in_transaction(context.services.db, read)
 
 
+async def _reader_language(update: Update, context: Context) -> str:
+    """The group's chosen language; in a private chat, the person's own."""
+    chat = update.effective_chat
+    if chat is None or chat.type == chat.PRIVATE:
+        return _private_language(update)
+    return await _language(context, chat.id)
+
+
 async def _say(update: Update, context: Context, message: str) -> None:
     chat = update.effective_chat
     assert chat is not None
-    language = (
-        await _language(context, chat.id)
-        if chat.type != chat.PRIVATE
-        else _private_language(update)
-    )
+    language = await _reader_language(update, context)
     await context.services.sender.send(chat.id, texts(language).html(message))
 
 
@@ -119,10 +124,10 @@ async def on_edit(update: Update, context: Context) -> None:
 async def on_button(update: Update, context: Context) -> None:
     data, event = button_event(update)
     if data is None or event is None:
+        # A button in a format this version does not read (an older bot's).
         assert update.callback_query is not None
-        await context.services.sender.answer(
-            update.callback_query.id, texts("nl")(N_("This button is no longer current."))
-        )
+        t = texts(await _reader_language(update, context))
+        await context.services.sender.answer(update.callback_query.id, t(WHY[Why.STALE_BUTTON]))
         return
     await context.services.pipeline.handle(origin_of(update), event, meeting_id=data.meeting_id)
 
@@ -184,12 +189,11 @@ async def on_error(update: object, context: Context) -> None:
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     try:
+        t = texts(await _reader_language(update, context))
         if update.callback_query is not None:
-            await context.services.sender.answer(update.callback_query.id, texts("nl")(OOPS)[:200])
+            await context.services.sender.answer(update.callback_query.id, t(OOPS))
         else:
-            await context.services.sender.send(
-                update.effective_chat.id, html.escape(texts("nl")(OOPS))
-            )
+            await context.services.sender.send(update.effective_chat.id, html.escape(t(OOPS)))
     except Exception:  # the apology itself failed: nothing more to do than log
         log.exception("could not report the error to the chat")
 

@@ -15,7 +15,7 @@ from weakref import WeakKeyDictionary
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import URL, event, func, make_url, select
+from sqlalchemy import URL, event, make_url
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -31,12 +31,9 @@ from . import migrations
 # turns most collisions into a short delay instead of a retry.
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
-# Several workers starting at once all upgrade the schema; on PostgreSQL they
-# take turns on this advisory lock (any fixed number, the same in every worker).
-MIGRATION_LOCK_KEY = 7_263_847_201
-
 # Alembic keeps its migration context in module globals, so within one process
-# only one upgrade may run at a time (one lock per event loop).
+# only one upgrade may run at a time (one lock per event loop). Across processes,
+# migrations/env.py takes the database's own lock.
 _migration_locks: WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = WeakKeyDictionary()
 
 
@@ -102,10 +99,6 @@ class Database:
         # Alembic is synchronous: it runs on this connection inside
         # run_sync (see migrations/env.py), not in an event loop of its own.
         async with _migration_lock(), self._engine.begin() as connection:
-            if connection.dialect.name == "postgresql":
-                # Held until this transaction ends: the next worker then finds
-                # the schema up to date and has nothing to do.
-                await connection.execute(select(func.pg_advisory_xact_lock(MIGRATION_LOCK_KEY)))
             await connection.run_sync(_run_alembic, run, revision)
 
 

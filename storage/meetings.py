@@ -46,7 +46,8 @@ class MeetingRepository:
 
         Raises `ActiveMeetingExists` if the chat already has an active one.
         """
-        if await self.active_in_chat(chat_id) is not None:
+        active = select(Meeting.id).where(Meeting.chat_id == chat_id, MEETING_IS_ACTIVE)
+        if await self._session.scalar(active) is not None:
             raise ActiveMeetingExists(chat_id)
         # The state holds the meeting's id, which only the insert gives: the
         # row starts empty at version 0 and gets its state as version 1, in

@@ -211,3 +211,14 @@ async def test_a_reply_out_of_turn_is_kept_as_a_side_note_for_the_chair(harness:
     await harness.press(ANNA, Button.ACCEPT_NOTE)
 
     assert "Ik wil ook iets zeggen" in await stored_points(harness, "meeting_goals")
+
+
+async def test_an_unreadable_button_is_answered_in_the_chats_language(harness: Harness) -> None:
+    await harness.send(harness.group.command(ANNA, "/meeting"))
+    await harness.press(ANNA, Button.LANGUAGE, "en")
+
+    await harness.send(harness.group.press(ANNA, "0|from-an-older-bot", 1))
+
+    assert harness.request.sent("answerCallbackQuery")[-1].params["text"] == (
+        "This button is no longer current."
+    )
