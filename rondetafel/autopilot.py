@@ -18,7 +18,7 @@ from rondetafel.flows.events import Button
 from rondetafel.flows.script import SCRIPTS, MeetingKind, Role
 from rondetafel.standin import BotApiStandIn, SimChat
 
-from .demo_book import CAST, QUESTIONS, SIDE_NOTE, TYPED_DATE, Agreement, Cast, Starter, say
+from .demo_book import CAST, QUESTIONS, SIDE_NOTE, TYPED_DATE, Agreement, Cast, Say, Starter, say
 from .phones import Phone
 
 Message = dict[str, Any]
@@ -50,6 +50,7 @@ class Autopilot:
         kind: MeetingKind = MeetingKind.PUPIL_MEETING,
         cast: Cast = CAST,
         side_note: bool = True,
+        answers: Callable[[str, str, Role], Say] = say,
         on_tap: Callable[[Phone, str], None] | None = None,
         timeout: float = 15.0,
     ) -> None:
@@ -57,6 +58,7 @@ class Autopilot:
         self.language, self.kind, self.cast = language, kind, cast
         self.t = texts(language)
         self.side_note = side_note
+        self.say = answers
         self.on_tap = on_tap
         self.timeout = timeout
         self.handled = 0
@@ -169,7 +171,7 @@ class Autopilot:
         if self.turn in self.answered:
             self.ignore_next_question = True
             return
-        answer = say(self.language, phase, role)
+        answer = self.say(self.language, phase, role)
         speaker = self._speaker(role)
         if answer is None:
             self.ignore_next_question = True
@@ -206,7 +208,7 @@ class Autopilot:
             await self._answer(message, *self.turn)
 
     async def _answer(self, message: Message, phase: str, role: Role) -> None:
-        answer = say(self.language, phase, role)
+        answer = self.say(self.language, phase, role)
         speaker = self._speaker(role)
         if isinstance(answer, tuple):
             self.agreements = list(answer)

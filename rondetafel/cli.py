@@ -50,7 +50,7 @@ async def _migrate(settings: Settings) -> int:
         await db.upgrade()
     finally:
         await db.dispose()
-    print(f"Database is up to date: {settings.database_url}")
+    print(f"Database is up to date: {db.url}")  # the URL's str() hides a password
     return 0
 
 

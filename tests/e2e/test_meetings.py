@@ -10,6 +10,7 @@ import pytest
 
 from rondetafel.autopilot import Autopilot
 from rondetafel.demo import World, demo_settings, start_bot
+from rondetafel.demo_book import Say, say
 from rondetafel.flows.script import SCRIPTS, MeetingKind, Role
 
 pytestmark = pytest.mark.e2e
@@ -20,6 +21,16 @@ async def begin(world: World, language: str) -> None:
     await world.standin.add_bot_to_group(world.group, by=chair.user)
     await world.standin.wait_for_bot_message(world.group, timeout=10)
     await chair.send("/overleg" if language == "nl" else "/meeting")
+
+
+def refused_by_telegram(world: World) -> list[object]:
+    """What the (strict) stand-in refused, apart from flood control, which the
+    sender waits out and retries."""
+    return [
+        c
+        for c in world.standin.calls
+        if not c.ok and c.method != "getUpdates" and c.result_or_error.get("error_code") != 429
+    ]
 
 
 def summary_of(world: World) -> str:
@@ -54,10 +65,7 @@ async def test_a_meeting_with_four_participants_runs_from_meeting_to_summary(
     assert "Evaluatie" in summary
     report = world.standin.documents(world.group)[-1]
     assert report.filename.endswith(".html") and b"<!DOCTYPE html>" in report.data
-    # Nothing the bot sent was refused by the (strict) stand-in, apart from
-    # flood control, which the sender waits out and retries.
-    refused = [c for c in world.standin.calls if not c.ok and c.method != "getUpdates"]
-    assert [c for c in refused if c.result_or_error.get("error_code") != 429] == []
+    assert refused_by_telegram(world) == []
 
 
 async def test_a_meeting_runs_in_english_when_the_chair_chooses_it(
@@ -75,3 +83,29 @@ async def test_a_meeting_runs_in_english_when_the_chair_chooses_it(
     assert (
         "Ilse — chair" in summary and "a teacher who greets him briefly in the morning" in summary
     )
+
+
+async def test_a_summary_longer_than_one_message_arrives_in_parts_telegram_accepts(
+    world: World, stack: AsyncExitStack, tmp_path: Path
+) -> None:
+    await start_bot(
+        stack, demo_settings(world.standin, f"sqlite+aiosqlite:///{tmp_path / 'e2e.db'}")
+    )
+    await begin(world, "nl")
+
+    def long_answers(language: str, phase: str, role: Role) -> Say:
+        answer = say(language, phase, role)
+        if phase == "goes_well" and isinstance(answer, str):
+            return f"{answer}: " + "en verder gaat het goed met lezen & rekenen. " * 60
+        return answer
+
+    await Autopilot(
+        world.standin, world.group, world.phones, answers=long_answers, timeout=20
+    ).run()
+
+    texts = [m["text"] for m in world.standin.bot_messages(world.group) if "text" in m]
+    start = next(i for i, t in enumerate(texts) if t.startswith("Samenvatting"))
+    parts = texts[start:]
+    assert len(parts) >= 2
+    assert "8. Tops & tips" in "\n".join(parts)
+    assert refused_by_telegram(world) == []
