@@ -9,6 +9,7 @@ retried from the load (`in_transaction`), so both answers are kept.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import logging
 from dataclasses import dataclass
 
@@ -105,7 +106,7 @@ class Pipeline:
         origin: Origin,
         event: MeetingRequested,
         language: str,
-        now: object,
+        now: dt.datetime,
     ) -> Decision:
         case = await repos.cases.for_chat(origin.chat_id)
         request = dataclasses.replace(event, pupil=case.pseudonym if case else None)
@@ -115,12 +116,12 @@ class Pipeline:
             outcome = new_meeting(
                 meeting_id,
                 request,
-                self.clock(),
+                now,
                 language=language,
                 allow_full_names=self.settings.allow_full_names,
             )
             opened.append(outcome)
             return outcome.state
 
-        loaded = await repos.meetings.create(origin.chat_id, make, self.clock())
+        loaded = await repos.meetings.create(origin.chat_id, make, now)
         return Decision(loaded.id, loaded.state, loaded.state.language, opened[-1].effects)

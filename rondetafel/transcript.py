@@ -15,9 +15,12 @@ class Transcript:
         self.out = out
 
     def __call__(self, event: str, chat: object, message: Message) -> None:
-        if event == "edited":
-            return  # the join message is edited on every join: printing each edit is noise
         sender = (message.get("from") or {}).get("first_name", "?")
+        if event == "edited":
+            # One line: the join message is edited on every join.
+            first_line = (message.get("text") or "").split("\n", 1)[0]
+            self.out.write(f"  ✏️ {self.bot_name} updates: {first_line}\n")
+            return
         if (message.get("from") or {}).get("is_bot"):
             sender = f"🤖 {self.bot_name}"
         if message.get("document"):

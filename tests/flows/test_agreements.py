@@ -3,7 +3,26 @@
 import datetime as dt
 
 import pytest
-from builders import (
+
+from rondetafel.flows.effects import (
+    AgreementRecorded,
+    AskAgreementDue,
+    AskAgreementOwner,
+    AskEvaluationDate,
+    AskTurn,
+    AskTypedDate,
+    Done,
+    EvaluationDateSet,
+    ShowSideNote,
+    Toast,
+    Why,
+)
+from rondetafel.flows.events import Button
+from rondetafel.flows.script import MeetingKind, Role
+from rondetafel.flows.state import Awaiting, MeetingState
+from rondetafel.flows.transition import DUE_CHOICES, EVALUATION_CHOICES
+
+from .builders import (
     AMSTERDAM,
     CHAIR,
     MENTOR,
@@ -25,24 +44,6 @@ from builders import (
     start_with_voiced_pupil,
     toasts,
 )
-
-from rondetafel.flows.effects import (
-    AgreementRecorded,
-    AskAgreementDue,
-    AskAgreementOwner,
-    AskEvaluationDate,
-    AskTurn,
-    AskTypedDate,
-    Done,
-    EvaluationDateSet,
-    ShowSideNote,
-    Toast,
-    Why,
-)
-from rondetafel.flows.events import Button
-from rondetafel.flows.script import MeetingKind, Role
-from rondetafel.flows.state import Awaiting, MeetingState
-from rondetafel.flows.transition import DUE_CHOICES, EVALUATION_CHOICES
 
 DAY = dt.timedelta(days=1)
 

@@ -1,7 +1,20 @@
 """7. Bad input: out of turn, outsiders, media, edits, very long answers."""
 
 import pytest
-from builders import (
+
+from rondetafel.flows.effects import (
+    AskTurn,
+    Done,
+    ShowSideNote,
+    SideNoteHandled,
+    Toast,
+    Why,
+)
+from rondetafel.flows.events import Button, Person
+from rondetafel.flows.script import MeetingKind
+from rondetafel.flows.state import Mark, MeetingState, Status
+
+from .builders import (
     CHAIR,
     MENTOR,
     OUTSIDER,
@@ -20,18 +33,6 @@ from builders import (
     texts,
     toasts,
 )
-
-from rondetafel.flows.effects import (
-    AskTurn,
-    Done,
-    ShowSideNote,
-    SideNoteHandled,
-    Toast,
-    Why,
-)
-from rondetafel.flows.events import Button, Person
-from rondetafel.flows.script import MeetingKind
-from rondetafel.flows.state import Mark, MeetingState, Status
 
 KIND = MeetingKind.CIRCLE
 

@@ -3,25 +3,6 @@
 from collections.abc import Callable
 
 import pytest
-from builders import (
-    CHAIR,
-    MENTOR,
-    NOW,
-    PARENT,
-    answer,
-    gather,
-    notices,
-    open_meeting,
-    pass_turn,
-    press,
-    request_meeting,
-    request_stop,
-    resume,
-    skip_to_phase,
-    start_meeting,
-    start_with_voiced_pupil,
-    toasts,
-)
 
 from rondetafel.flows.effects import (
     AskAgreementDue,
@@ -42,6 +23,26 @@ from rondetafel.flows.effects import (
 from rondetafel.flows.events import Button
 from rondetafel.flows.script import MeetingKind
 from rondetafel.flows.state import Awaiting, MeetingState, Status
+
+from .builders import (
+    CHAIR,
+    MENTOR,
+    NOW,
+    PARENT,
+    answer,
+    gather,
+    notices,
+    open_meeting,
+    pass_turn,
+    press,
+    request_meeting,
+    request_stop,
+    resume,
+    skip_to_phase,
+    start_meeting,
+    start_with_voiced_pupil,
+    toasts,
+)
 
 KIND = MeetingKind.START
 Closer = Callable[[], MeetingState]

@@ -7,21 +7,6 @@ without Telegram whose words the parent relays.
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
-from builders import (
-    CHAIR,
-    MENTOR,
-    PARENT,
-    PUPIL_ALIAS,
-    answer,
-    current_role,
-    current_speaker,
-    open_meeting,
-    pass_turn,
-    phase_key,
-    pid,
-    press,
-)
-
 from rondetafel.flows.effects import (
     AgreementRecorded,
     AskAgreementOwner,
@@ -39,6 +24,21 @@ from rondetafel.flows.events import Button
 from rondetafel.flows.script import PUPIL_NEED_STARTERS, SUPPORT_NEED_STARTERS, MeetingKind, Role
 from rondetafel.flows.state import Awaiting, Mark, MeetingState, Status
 from rondetafel.flows.transition import Outcome
+
+from .builders import (
+    CHAIR,
+    MENTOR,
+    PARENT,
+    PUPIL_ALIAS,
+    answer,
+    current_role,
+    current_speaker,
+    open_meeting,
+    pass_turn,
+    phase_key,
+    pid,
+    press,
+)
 
 PUPIL, PAR, MEN, CHA = Role.PUPIL, Role.PARENT, Role.MENTOR, Role.CHAIR
 D = dt.date  # today is Monday 10 March 2025

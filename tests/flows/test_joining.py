@@ -1,7 +1,13 @@
 """2. The join message: roles, unique roles, a voiced pupil, Start."""
 
 import pytest
-from builders import (
+
+from rondetafel.flows.effects import AskTurn, Done, ShowJoin, Why
+from rondetafel.flows.events import Button, Person
+from rondetafel.flows.script import MeetingKind, Role
+from rondetafel.flows.state import Status
+
+from .builders import (
     CARE,
     CHAIR,
     EXTERNAL,
@@ -19,11 +25,6 @@ from builders import (
     start_meeting,
     toasts,
 )
-
-from rondetafel.flows.effects import AskTurn, Done, ShowJoin, Why
-from rondetafel.flows.events import Button, Person
-from rondetafel.flows.script import MeetingKind, Role
-from rondetafel.flows.state import Status
 
 KIND = MeetingKind.PUPIL_MEETING
 

@@ -14,25 +14,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from builders import (
-    CARE,
-    CHAIR,
-    EXTERNAL,
-    MENTOR,
-    NOW,
-    OLDER_PUPIL,
-    OUTSIDER,
-    PARENT,
-    PEOPLE_BY_ID,
-    SECOND_PARENT,
-    THE_FOUR,
-    gather,
-    open_meeting,
-    press,
-    skip_to_phase,
-    start_meeting,
-    start_with_voiced_pupil,
-)
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -76,6 +57,26 @@ from rondetafel.flows.events import (
 from rondetafel.flows.script import MeetingKind, PhaseType, Role
 from rondetafel.flows.state import Awaiting, Mark, MeetingState, Status
 from rondetafel.flows.transition import Outcome, transition
+
+from .builders import (
+    CARE,
+    CHAIR,
+    EXTERNAL,
+    MENTOR,
+    NOW,
+    OLDER_PUPIL,
+    OUTSIDER,
+    PARENT,
+    PEOPLE_BY_ID,
+    SECOND_PARENT,
+    THE_FOUR,
+    gather,
+    open_meeting,
+    press,
+    skip_to_phase,
+    start_meeting,
+    start_with_voiced_pupil,
+)
 
 # ---------------------------------------------------------------- what can happen
 

@@ -1,7 +1,19 @@
 """4. Needs phases offer the HGW sentence starters; a chosen one is completed by the answer."""
 
 import pytest
-from builders import (
+
+from rondetafel.flows.effects import AskStarter, AskTurn, Done, Toast, Why
+from rondetafel.flows.events import Button
+from rondetafel.flows.script import (
+    PUPIL_NEED_STARTERS,
+    SUPPORT_NEED_STARTERS,
+    MeetingKind,
+    PhaseType,
+    Role,
+)
+from rondetafel.flows.state import MeetingState
+
+from .builders import (
     CHAIR,
     MENTOR,
     PARENT,
@@ -14,17 +26,6 @@ from builders import (
     start_with_voiced_pupil,
     toasts,
 )
-
-from rondetafel.flows.effects import AskStarter, AskTurn, Done, Toast, Why
-from rondetafel.flows.events import Button
-from rondetafel.flows.script import (
-    PUPIL_NEED_STARTERS,
-    SUPPORT_NEED_STARTERS,
-    MeetingKind,
-    PhaseType,
-    Role,
-)
-from rondetafel.flows.state import MeetingState
 
 
 def in_needs_phase(kind: MeetingKind = MeetingKind.PUPIL_MEETING) -> MeetingState:

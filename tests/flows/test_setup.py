@@ -1,15 +1,6 @@
 """1. /meeting: the chair picks the kind, the language, names the pupil and asks questions."""
 
 import pytest
-from builders import (
-    CHAIR,
-    MENTOR,
-    PUPIL_ALIAS,
-    answer,
-    effects_of,
-    open_meeting,
-    press,
-)
 
 from rondetafel.flows.effects import (
     AskMeetingQuestions,
@@ -23,6 +14,16 @@ from rondetafel.flows.effects import (
 from rondetafel.flows.events import Button
 from rondetafel.flows.script import MeetingKind, Role
 from rondetafel.flows.state import MEETING_QUESTIONS, MeetingState, Status
+
+from .builders import (
+    CHAIR,
+    MENTOR,
+    PUPIL_ALIAS,
+    answer,
+    effects_of,
+    open_meeting,
+    press,
+)
 
 
 def naming_pupil(kind: MeetingKind = MeetingKind.PUPIL_MEETING) -> MeetingState:

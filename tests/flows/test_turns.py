@@ -1,7 +1,13 @@
 """3. Phases in order, turns in order, pass / skip / back / close, stale buttons."""
 
 import pytest
-from builders import (
+
+from rondetafel.flows.effects import AskOptionalPhase, AskTurn, Why
+from rondetafel.flows.events import Button, Person
+from rondetafel.flows.script import SCRIPTS, MeetingKind, Role
+from rondetafel.flows.state import Awaiting, Mark, MeetingState, Status
+
+from .builders import (
     CARE,
     CHAIR,
     EXTERNAL,
@@ -25,11 +31,6 @@ from builders import (
     toasts,
     turn_roles,
 )
-
-from rondetafel.flows.effects import AskOptionalPhase, AskTurn, Why
-from rondetafel.flows.events import Button, Person
-from rondetafel.flows.script import SCRIPTS, MeetingKind, Role
-from rondetafel.flows.state import Awaiting, Mark, MeetingState, Status
 
 PUPIL_MEETING = MeetingKind.PUPIL_MEETING
 
