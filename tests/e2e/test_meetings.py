@@ -109,3 +109,16 @@ async def test_a_summary_longer_than_one_message_arrives_in_parts_telegram_accep
     assert len(parts) >= 2
     assert "8. Tops & tips" in "\n".join(parts)
     assert refused_by_telegram(world) == []
+
+
+@pytest.mark.postgres
+async def test_a_whole_meeting_runs_on_postgresql(
+    world: World, stack: AsyncExitStack, _empty_postgres: str
+) -> None:
+    await start_bot(stack, demo_settings(world.standin, _empty_postgres))
+    await begin(world, "nl")
+
+    await Autopilot(world.standin, world.group, world.phones, timeout=20).run()
+
+    assert "Fatma — ouder" in summary_of(world)
+    assert refused_by_telegram(world) == []
