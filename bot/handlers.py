@@ -80,6 +80,15 @@ async def _reader_language(update: Update, context: Context) -> str:
     return await _language(context, chat.id)
 
 
+async def _apology_language(update: Update, context: Context) -> str:
+    """The reader's language, or the default when the database is what failed."""
+    try:
+        return await _reader_language(update, context)
+    except Exception:  # the apology must not depend on what just broke
+        log.warning("could not read the chat's language for the apology", exc_info=True)
+        return context.services.settings.default_language
+
+
 async def _say(update: Update, context: Context, message: str) -> None:
     chat = update.effective_chat
     assert chat is not None
@@ -189,7 +198,7 @@ async def on_error(update: object, context: Context) -> None:
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     try:
-        t = texts(await _reader_language(update, context))
+        t = texts(await _apology_language(update, context))
         if update.callback_query is not None:
             await context.services.sender.answer(update.callback_query.id, t(OOPS))
         else:

@@ -32,7 +32,6 @@ BOT_USERNAME = "RondetafelDemoBot"
 class DemoResult:
     summary: Path
     report: Path
-    transcript_lines: int
 
 
 @dataclass
@@ -106,12 +105,9 @@ async def run_demo(
     printer = transcript or Transcript("Rondetafel")
     async with AsyncExitStack() as stack:
         world = await make_world(stack)
-        lines = 0
 
         def listen(event: str, chat: object, message: dict[str, object]) -> None:
-            nonlocal lines
             if chat == world.group or getattr(chat, "id", None) == world.group.id:
-                lines += 1
                 printer(event, chat, message)
 
         world.standin.add_listener(listen)
@@ -130,7 +126,7 @@ async def run_demo(
             on_tap=lambda phone, label: printer.tap(phone.name, label),
         )
         await pilot.run()
-        return _keep_files(world, out_dir, lines)
+        return _keep_files(world, out_dir)
 
 
 def _fresh_database(out_dir: Path) -> Path:
@@ -140,7 +136,7 @@ def _fresh_database(out_dir: Path) -> Path:
     return database
 
 
-def _keep_files(world: World, out_dir: Path, lines: int) -> DemoResult:
+def _keep_files(world: World, out_dir: Path) -> DemoResult:
     documents = world.standin.documents(world.group)
     assert documents, "the bot sent no report"
     report = out_dir / "report.html"
@@ -152,7 +148,7 @@ def _keep_files(world: World, out_dir: Path, lines: int) -> DemoResult:
     )
     summary = out_dir / "summary.txt"
     summary.write_text(summary_message["text"] + "\n", encoding="utf-8")
-    return DemoResult(summary, report, lines)
+    return DemoResult(summary, report)
 
 
 def main(out_dir: Path, language: str, kind: MeetingKind) -> int:

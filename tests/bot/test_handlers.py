@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import html
+
+from rondetafel.bot.handlers import OOPS
+from rondetafel.bot.texts import texts
 from rondetafel.flows.events import Button
 from tests.support.updates import private_message
 
@@ -222,3 +226,14 @@ async def test_an_unreadable_button_is_answered_in_the_chats_language(harness: H
     assert harness.request.sent("answerCallbackQuery")[-1].params["text"] == (
         "This button is no longer current."
     )
+
+
+async def test_when_the_database_fails_the_person_still_gets_an_apology(harness: Harness) -> None:
+    from sqlalchemy import text
+
+    async with harness.db.session() as session, session.begin():
+        await session.execute(text("DROP TABLE chats"))  # now every chat lookup fails
+
+    await harness.send(harness.group.command(ANNA, "/meeting"))
+
+    assert harness.last_text() == html.escape(texts("nl")(OOPS))  # in the default language

@@ -23,6 +23,13 @@ async def begin(world: World, language: str) -> None:
     await chair.send("/overleg" if language == "nl" else "/meeting")
 
 
+async def start_on_sqlite(world: World, stack: AsyncExitStack, tmp_path: Path) -> None:
+    """The real bot in long polling, on a fresh SQLite file, until the test ends."""
+    await start_bot(
+        stack, demo_settings(world.standin, f"sqlite+aiosqlite:///{tmp_path / 'e2e.db'}")
+    )
+
+
 def refused_by_telegram(world: World) -> list[object]:
     """What the (strict) stand-in refused, apart from flood control, which the
     sender waits out and retries."""
@@ -45,9 +52,7 @@ def summary_of(world: World) -> str:
 async def test_a_meeting_with_four_participants_runs_from_meeting_to_summary(
     kind: MeetingKind, world: World, stack: AsyncExitStack, tmp_path: Path
 ) -> None:
-    await start_bot(
-        stack, demo_settings(world.standin, f"sqlite+aiosqlite:///{tmp_path / 'e2e.db'}")
-    )
+    await start_on_sqlite(world, stack, tmp_path)
     await begin(world, "nl")
 
     await Autopilot(world.standin, world.group, world.phones, kind=kind, timeout=20).run()
@@ -71,9 +76,7 @@ async def test_a_meeting_with_four_participants_runs_from_meeting_to_summary(
 async def test_a_meeting_runs_in_english_when_the_chair_chooses_it(
     world: World, stack: AsyncExitStack, tmp_path: Path
 ) -> None:
-    await start_bot(
-        stack, demo_settings(world.standin, f"sqlite+aiosqlite:///{tmp_path / 'e2e.db'}")
-    )
+    await start_on_sqlite(world, stack, tmp_path)
     await begin(world, "en")
 
     await Autopilot(world.standin, world.group, world.phones, language="en", timeout=20).run()
@@ -88,9 +91,7 @@ async def test_a_meeting_runs_in_english_when_the_chair_chooses_it(
 async def test_a_summary_longer_than_one_message_arrives_in_parts_telegram_accepts(
     world: World, stack: AsyncExitStack, tmp_path: Path
 ) -> None:
-    await start_bot(
-        stack, demo_settings(world.standin, f"sqlite+aiosqlite:///{tmp_path / 'e2e.db'}")
-    )
+    await start_on_sqlite(world, stack, tmp_path)
     await begin(world, "nl")
 
     def long_answers(language: str, phase: str, role: Role) -> Say:
