@@ -10,12 +10,11 @@ from telegram.request import BaseRequest
 from rondetafel.clock import Clock, school_clock
 from rondetafel.settings import Settings
 from rondetafel.storage.db import Database
-from rondetafel.storage.repositories import Repositories
-from rondetafel.storage.unit_of_work import in_transaction
 
 from . import handlers
+from .budget import SendBudget
 from .commands import register_commands
-from .executor import Executor
+from .housekeeping import Housekeeping
 from .pipeline import Pipeline
 from .render import Renderer
 from .sender import Sender
@@ -51,45 +50,53 @@ def build_application(
             )
         )
         .post_init(start_services)
+        .post_stop(stop_services)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     if rate_limiter:
-        # The builder's generic types assume a limiter without per-call arguments.
+        # The overall rate only: the per-group budget is the sender's (`budget.py`),
+        # which survives a restart. No retries here: a 429 makes the sender wait
+        # with that chat alone and keeps the row.
         limiter = AIORateLimiter(
-            overall_max_rate=settings.messages_per_second,
-            group_max_rate=settings.group_messages_per_minute,
-            max_retries=3,
+            overall_max_rate=settings.messages_per_second, group_max_rate=0, max_retries=0
         )
         builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
     app: RondetafelApp = builder.build()
     clock = clock or school_clock(settings.tz)
-
-    async def migrate(old: int, new: int) -> None:
-        async def move(repos: Repositories) -> None:
-            await repos.chats.migrate(old, new)
-
-        await in_transaction(db, move, school_name=settings.school_name)
-
-    sender = Sender(app.bot, on_migrate=migrate)
-    executor = Executor(
-        sender, db, Renderer(settings.tz, settings.school_name), settings.school_name
+    budget = SendBudget(
+        group_per_minute=settings.group_messages_per_minute,
+        chat_per_second=settings.chat_messages_per_second,
     )
+    sender = Sender(app.bot, db, budget, school_name=settings.school_name)
+    pipeline = Pipeline(db, settings, clock, Renderer(settings.tz, settings.school_name), sender)
+    sender.on_migrate = pipeline.migrate
     app.bot_data[SERVICES] = Services(
         settings=settings,
         db=db,
         clock=clock,
         sender=sender,
-        executor=executor,
-        pipeline=Pipeline(db, settings, clock, executor),
+        pipeline=pipeline,
+        housekeeping=Housekeeping(db, pipeline, clock),
     )
     handlers.register(app)
     return app
 
 
 async def start_services(app: RondetafelApp) -> None:
-    """After `initialize()`: schema up to date, menus registered, meetings resumed."""
+    """After `initialize()`: schema up to date, menus registered, outbox and housekeeping running.
+
+    Nothing is posted on start: what the bot still owed a chat is in the
+    outbox and goes out now; everything else was delivered before the stop.
+    """
     services: Services = app.bot_data[SERVICES]
     await services.db.upgrade()
     await register_commands(app.bot)
-    await services.pipeline.resume_all()
+    await services.sender.start()
+    services.housekeeping.start()
+
+
+async def stop_services(app: RondetafelApp) -> None:
+    services: Services = app.bot_data[SERVICES]
+    await services.housekeeping.stop()
+    await services.sender.stop()

@@ -11,12 +11,19 @@ from .texts import texts
 
 # Both spellings work everywhere; each language's menu shows its own.
 MEETING_COMMANDS = ("meeting", "overleg")
+CHAIR_COMMANDS = ("chair", "voorzitter")
 GROUP_MENU = {
-    "nl": (("overleg", N_("Start a support meeting")),),
-    "en": (("meeting", N_("Start a support meeting")),),
+    "nl": (
+        ("overleg", N_("Start a support meeting")),
+        ("voorzitter", N_("Take over the chair (group admins)")),
+    ),
+    "en": (
+        ("meeting", N_("Start a support meeting")),
+        ("chair", N_("Take over the chair (group admins)")),
+    ),
 }
 SHARED_GROUP = (
-    ("stop", N_("Stop the meeting (chair)")),
+    ("stop", N_("Stop the meeting (chair or group admin)")),
     ("help", N_("How this works")),
     ("privacy", N_("What happens to your data")),
 )

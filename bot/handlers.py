@@ -7,6 +7,7 @@ import logging
 
 from telegram import ChatMemberUpdated, Update
 from telegram.constants import ChatMemberStatus
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -17,13 +18,18 @@ from telegram.ext import (
 )
 
 from rondetafel.flows.effects import Why
-from rondetafel.flows.events import MeetingRequested, StopRequested
+from rondetafel.flows.events import AnonymousSender, ChairClaimed, MeetingRequested, StopRequested
 from rondetafel.flows.markers import N_
-from rondetafel.storage.repositories import Repositories
-from rondetafel.storage.unit_of_work import in_transaction
 
-from .commands import MEETING_COMMANDS
-from .parse import button_event, edit_event, is_reply_to_bot, origin_of, person, reply_event
+from .commands import CHAIR_COMMANDS, MEETING_COMMANDS
+from .parse import (
+    button_event,
+    edit_event,
+    is_reply_to_bot,
+    origin_of,
+    person,
+    reply_event,
+)
 from .services import Context
 from .texts import WHY, texts
 
@@ -31,20 +37,28 @@ log = logging.getLogger(__name__)
 
 GROUPS = filters.ChatType.GROUPS
 NEW_MESSAGE = filters.UpdateType.MESSAGE
+# Anonymous admins write as the group itself (only supergroups have them).
+ANONYMOUS = filters.SenderChat.SUPER_GROUP
+IN = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+OUT = (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED)
+ADMINS = (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 
 HELP = N_(
     "I run support meetings in a group chat, step by step: the goals of the meeting, what goes "
     "well, what is still hard, goals and needs, agreements, tops &amp; tips. "
     "Then I post a summary.\n\n"
     "Add me to a group with the people around the pupil and send /meeting. "
-    "Answer my questions by replying to them."
+    "Answer my questions by replying to them. If the chair cannot go on, a group admin "
+    "can take over with /chair or end the meeting with /stop."
 )
 PRIVACY = N_(
-    "<b>Your data</b>\nI store what is said in a meeting for the school that runs me: first "
-    "names, roles, the pupil's initials or pseudonym, answers and agreements. The school decides "
-    "how long it is kept and can export or erase it. What is typed in a chat is also stored by "
-    "Telegram, so never use a pupil's full name or a diagnosis here. Questions: ask the school's "
-    "care coordinator."
+    "<b>Your data</b>\nFor the school that runs me, I store: Telegram user ids and first "
+    "names of the people taking part, their roles, the pupil's initials or pseudonym, the "
+    "answers, side notes and agreements of each meeting, the ids of the messages I post, and "
+    "when things happened. I do not store the group's name or messages that are not for me. "
+    "What is typed in a chat is also stored by Telegram, so never use a pupil's full name or a "
+    "diagnosis here. Questions, or a request to see or remove data: ask the school's care "
+    "coordinator."
 )
 WELCOME = N_(
     "Hello! I run support meetings step by step. The chair starts one with /meeting. "
@@ -61,45 +75,42 @@ OOPS = N_(
 )
 
 
-async def _language(context: Context, chat_id: int) -> str:
-    async def read(repos: Repositories) -> str:
-        return (
-            await repos.chats.get_or_create(
-                chat_id, language=context.services.settings.default_language
-            )
-        ).language
-
-    return await in_transaction(context.services.db, read)
-
-
 async def _reader_language(update: Update, context: Context) -> str:
     """The group's chosen language; in a private chat, the person's own."""
     chat = update.effective_chat
     if chat is None or chat.type == chat.PRIVATE:
         return _private_language(update)
-    return await _language(context, chat.id)
-
-
-async def _apology_language(update: Update, context: Context) -> str:
-    """The reader's language, or the default when the database is what failed."""
-    try:
-        return await _reader_language(update, context)
-    except Exception:  # the apology must not depend on what just broke
-        log.warning("could not read the chat's language for the apology", exc_info=True)
-        return context.services.settings.default_language
-
-
-async def _say(update: Update, context: Context, message: str) -> None:
-    chat = update.effective_chat
-    assert chat is not None
-    language = await _reader_language(update, context)
-    await context.services.sender.send(chat.id, texts(language).html(message))
+    return await context.services.pipeline.language(chat.id)
 
 
 def _private_language(update: Update) -> str:
     user = update.effective_user
     code = (user.language_code or "") if user else ""
     return "en" if code[:2] == "en" else "nl"
+
+
+async def _say(update: Update, context: Context, message: str) -> None:
+    language = await _reader_language(update, context)
+    await context.services.pipeline.say(origin_of(update), texts(language).html(message))
+
+
+async def _is_admin(update: Update, context: Context) -> bool:
+    chat, user = update.effective_chat, update.effective_user
+    assert chat is not None and user is not None
+    try:
+        member = await context.bot.get_chat_member(chat.id, user.id)
+    except TelegramError as error:
+        log.warning("could not look up a member's status: %s", error)
+        return False
+    return member.status in ADMINS
+
+
+async def on_anonymous(update: Update, context: Context) -> None:
+    message = update.effective_message
+    assert message is not None
+    if (message.text and message.text.startswith("/")) or is_reply_to_bot(message, context.bot.id):
+        event = AnonymousSender(message.message_id)
+        await context.services.pipeline.handle(origin_of(update), event)
 
 
 async def on_meeting(update: Update, context: Context) -> None:
@@ -111,9 +122,14 @@ async def on_meeting(update: Update, context: Context) -> None:
 
 async def on_stop(update: Update, context: Context) -> None:
     assert update.effective_user is not None
-    await context.services.pipeline.handle(
-        origin_of(update), StopRequested(person(update.effective_user))
-    )
+    event = StopRequested(person(update.effective_user), await _is_admin(update, context))
+    await context.services.pipeline.handle(origin_of(update), event)
+
+
+async def on_chair(update: Update, context: Context) -> None:
+    assert update.effective_user is not None
+    event = ChairClaimed(person(update.effective_user), await _is_admin(update, context))
+    await context.services.pipeline.handle(origin_of(update), event)
 
 
 async def on_reply(update: Update, context: Context) -> None:
@@ -144,12 +160,14 @@ async def on_button(update: Update, context: Context) -> None:
 async def on_my_chat_member(update: Update, context: Context) -> None:
     change: ChatMemberUpdated | None = update.my_chat_member
     assert change is not None
-    joined = change.new_chat_member.status in (
-        ChatMemberStatus.MEMBER,
-        ChatMemberStatus.ADMINISTRATOR,
-    )
-    was_out = change.old_chat_member.status in (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED)
-    if joined and was_out and change.chat.type != change.chat.PRIVATE:
+    if change.chat.type == change.chat.PRIVATE:
+        return
+    joined = change.new_chat_member.status in IN and change.old_chat_member.status in OUT
+    left = change.new_chat_member.status in OUT and change.old_chat_member.status in IN
+    pipeline = context.services.pipeline
+    if left:
+        await pipeline.removed(change.chat.id)
+    elif joined and not await pipeline.added_back(change.chat.id):
         # Posting also makes this bot the group's last bot to speak, which is when
         # privacy mode lets a plain /meeting (without @botname) through.
         await _say(update, context, WELCOME)
@@ -163,13 +181,8 @@ async def on_migrate(update: Update, context: Context) -> None:
         if message.migrate_to_chat_id
         else (message.migrate_from_chat_id, message.chat.id)
     )
-    if old is None or new is None:
-        return
-
-    async def migrate(repos: Repositories) -> None:
-        await repos.chats.migrate(old, new)
-
-    await in_transaction(context.services.db, migrate)
+    if old is not None and new is not None:
+        await context.services.pipeline.migrate(old, new)
 
 
 async def on_help(update: Update, context: Context) -> None:
@@ -194,24 +207,35 @@ async def on_private(update: Update, context: Context) -> None:
 
 
 async def on_error(update: object, context: Context) -> None:
-    log.error("update failed", exc_info=context.error)
+    # Only the kind of failure: its text may quote what someone typed.
+    log.error("update failed: %s", type(context.error).__name__, exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     try:
-        t = texts(await _apology_language(update, context))
-        if update.callback_query is not None:
-            await context.services.sender.answer(update.callback_query.id, t(OOPS))
-        else:
-            await context.services.sender.send(update.effective_chat.id, html.escape(t(OOPS)))
-    except Exception:  # the apology itself failed: nothing more to do than log
-        log.exception("could not report the error to the chat")
+        language = await _reader_language(update, context)
+    except Exception:  # the database is what failed: apologise in the default language
+        language = context.services.settings.default_language
+    t = texts(language)
+    if update.callback_query is not None:
+        await context.services.sender.answer(update.callback_query.id, t(OOPS))
+        return
+    try:
+        await _say(update, context, OOPS)
+    except Exception:
+        # The outbox lives in the database, which may be what failed.
+        origin = origin_of(update)
+        await context.services.sender.send_now(
+            origin.chat_id, html.escape(t(OOPS)), origin.thread_id
+        )
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate))
+    app.add_handler(MessageHandler(GROUPS & NEW_MESSAGE & ANONYMOUS, on_anonymous))
     app.add_handler(CommandHandler(list(MEETING_COMMANDS), on_meeting, GROUPS & NEW_MESSAGE))
     app.add_handler(CommandHandler("stop", on_stop, GROUPS & NEW_MESSAGE))
+    app.add_handler(CommandHandler(list(CHAIR_COMMANDS), on_chair, GROUPS & NEW_MESSAGE))
     app.add_handler(CommandHandler(["start", "help"], on_help, NEW_MESSAGE))
     app.add_handler(CommandHandler("privacy", on_privacy, NEW_MESSAGE))
     app.add_handler(CallbackQueryHandler(on_button))

@@ -1,7 +1,9 @@
-"""Outgoing operations: what the executor asks the sender to do.
+"""Outgoing operations: what rendering an effect asks the bot to do.
 
-Rendering an effect gives a list of these; they name messages by a `tag`
-(e.g. "join") instead of a Telegram message id, which only the shell knows.
+They name messages by a `tag` (e.g. "join") instead of a Telegram message id,
+which only exists once the message was delivered. Everything but `Answer` is
+stored in the outbox (`bot/outgoing.py`) and delivered by the sender; `Answer`
+pops up at once, because Telegram's client waits for it.
 """
 
 from __future__ import annotations
@@ -43,4 +45,11 @@ class SendDocument:
     caption: str
 
 
-Operation = Send | Edit | Answer | SendDocument
+@dataclass(frozen=True)
+class ClearButtons:
+    """Remove the buttons of a message that can no longer do anything."""
+
+    message_id: int
+
+
+Operation = Send | Edit | Answer | SendDocument | ClearButtons

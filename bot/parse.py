@@ -16,7 +16,6 @@ class Origin:
     """Where an update came from, so that the answers go back there."""
 
     chat_id: int
-    chat_title: str | None = None
     message_id: int | None = None  # the person's message: notices reply to it
     thread_id: int | None = None
     query_id: str | None = None  # the button press to answer
@@ -36,7 +35,6 @@ def origin_of(update: Update) -> Origin:
     thread = message.message_thread_id if message is not None and message.is_topic_message else None
     return Origin(
         chat_id=chat.id,
-        chat_title=chat.title,
         message_id=None if query else (message.message_id if message else None),
         thread_id=thread,
         query_id=query.id if query else None,

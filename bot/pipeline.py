@@ -1,9 +1,15 @@
-"""One update, one transaction: load → transition → save, then execute the effects.
+"""One update, one transaction: load → transition → save → owe, then answer and wake.
 
-The effects are executed only after the transaction committed, so nothing is
-ever announced in the chat that was not stored. If two updates about the same
-meeting race (two workers, or two answers at once), the loser's transaction is
-retried from the load (`in_transaction`), so both answers are kept.
+Whatever the decision asks to send, edit or remove is rendered in the chat's
+language and stored as outbox rows in the same transaction as the meeting's
+new state, so nothing is announced that was not stored and nothing stored is
+left unannounced: the sender (`sender.py`) delivers the rows once, in order,
+also after a crash. Only the pop-up answer to a button press goes out at once,
+because Telegram's client waits for it.
+
+If two updates about the same meeting race (two workers, or two answers at
+once), the loser's transaction is retried from the load (`in_transaction`),
+so both answers are kept.
 """
 
 from __future__ import annotations
@@ -11,79 +17,195 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from rondetafel.clock import Clock
 from rondetafel.flows.effects import Effect
-from rondetafel.flows.events import Edited, Event, MeetingRequested, Pressed, Resumed
+from rondetafel.flows.events import (
+    Edited,
+    Event,
+    Expired,
+    MeetingRequested,
+    Pressed,
+    Resumed,
+    ResumeReason,
+)
 from rondetafel.flows.state import MeetingState
 from rondetafel.flows.transition import Outcome, new_meeting, transition, without_meeting
 from rondetafel.settings import Settings
 from rondetafel.storage.db import Database
 from rondetafel.storage.meetings import LoadedMeeting
+from rondetafel.storage.outbox import Outgoing
 from rondetafel.storage.repositories import Repositories
 from rondetafel.storage.unit_of_work import in_transaction
 
-from .executor import Executor
+from .operations import Answer, ClearButtons, Operation, Send
+from .outgoing import rows_for
 from .parse import Origin
+from .render import Renderer
+from .sender import Sender
+from .texts import texts
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class Decision:
     meeting_id: int | None
-    state: MeetingState | None
-    language: str
-    effects: tuple[Effect, ...]
+    # The pop-up for the button press that caused the update, if any.
+    answer: str | None = None
+    owes: bool = False
 
 
 class Pipeline:
-    def __init__(self, db: Database, settings: Settings, clock: Clock, executor: Executor) -> None:
+    def __init__(
+        self, db: Database, settings: Settings, clock: Clock, renderer: Renderer, sender: Sender
+    ) -> None:
         self.db = db
         self.settings = settings
         self.clock = clock
-        self.executor = executor
+        self.renderer = renderer
+        self.sender = sender
 
-    async def handle(self, origin: Origin, event: Event, *, meeting_id: int | None = None) -> None:
-        """Decide and store in one transaction, then act on the decision."""
+    async def handle(
+        self, origin: Origin, event: Event, *, meeting_id: int | None = None
+    ) -> Decision:
+        """Decide and store in one transaction; then answer the button and wake the sender."""
 
         async def decide(repos: Repositories) -> Decision:
             return await self._decide(repos, origin, event, meeting_id)
 
-        decision = await in_transaction(self.db, decide, school_name=self.settings.school_name)
-        await self.executor.execute(
-            origin, decision.meeting_id, decision.state, decision.language, decision.effects
-        )
+        decision = await self._transaction(decide)
+        if origin.query_id is not None:
+            await self.sender.answer(origin.query_id, decision.answer)
+        if decision.owes:
+            self.sender.wake()
+        return decision
 
-    async def resume_all(self) -> None:
-        """After a restart: show every running meeting's pending prompt again."""
+    async def say(self, origin: Origin, html: str) -> None:
+        """Owe the chat one message that is not about a meeting (help, privacy…)."""
 
-        async def running(repos: Repositories) -> list[LoadedMeeting]:
-            return await repos.meetings.running()
+        async def owe(repos: Repositories) -> None:
+            rows = rows_for(
+                [Send(html)],
+                chat_id=origin.chat_id,
+                thread_id=origin.thread_id,
+                meeting_id=None,
+                reply_to=origin.message_id,
+            )
+            await repos.outbox.add(rows, self.clock())
 
-        for loaded in await in_transaction(self.db, running, school_name=self.settings.school_name):
-            await self.executor.announce_restart(loaded.chat_id, loaded.state.language)
-            await self.handle(Origin(loaded.chat_id), Resumed(), meeting_id=loaded.id)
+        await self._transaction(owe)
+        self.sender.wake()
+
+    async def language(self, chat_id: int) -> str:
+        """The language the bot speaks in this chat."""
+
+        async def read(repos: Repositories) -> str:
+            chat = await repos.chats.get_or_create(chat_id, language=self.settings.default_language)
+            return chat.language
+
+        return await self._transaction(read)
+
+    async def migrate(self, old_chat_id: int, new_chat_id: int) -> None:
+        """The group became a supergroup: move everything, and post the prompt there anew."""
+
+        async def move(repos: Repositories) -> bool:
+            return await repos.chats.migrate(old_chat_id, new_chat_id)
+
+        if await self._transaction(move):
+            await self.handle(Origin(new_chat_id), Resumed(ResumeReason.MIGRATED))
+
+    async def removed(self, chat_id: int) -> None:
+        """The bot was removed from the group: what it owes the group waits."""
+
+        async def pause(repos: Repositories) -> None:
+            await repos.chats.set_removed(chat_id, self.clock())
+
+        await self._transaction(pause)
+
+    async def added_back(self, chat_id: int) -> bool:
+        """The bot is in the group (again). True if a meeting goes on there."""
+        decision = await self.handle(Origin(chat_id), Resumed(ResumeReason.BACK))
+        self.sender.wake()  # what waited while the bot was out can go now
+        return decision.meeting_id is not None
+
+    async def expire_idle(self) -> int:
+        """Close meetings nothing happened in for the configured days; how many."""
+        days = self.settings.meeting_expiry_days
+        before = self.clock() - dt.timedelta(days=days)
+
+        async def idle(repos: Repositories) -> list[tuple[int, int, int | None]]:
+            return await repos.meetings.idle_since(before)
+
+        meetings = await self._transaction(idle)
+        for meeting_id, chat_id, thread_id in meetings:
+            origin = Origin(chat_id, thread_id=thread_id)
+            await self.handle(origin, Expired(days), meeting_id=meeting_id)
+        return len(meetings)
+
+    # ------------------------------------------------------------ deciding
 
     async def _decide(
         self, repos: Repositories, origin: Origin, event: Event, meeting_id: int | None
     ) -> Decision:
         now = self.clock()
         chat = await repos.chats.get_or_create(
-            origin.chat_id, origin.chat_title, language=self.settings.default_language
+            origin.chat_id, language=self.settings.default_language
         )
+        if isinstance(event, Resumed) and event.reason is ResumeReason.BACK:
+            await repos.chats.set_removed(origin.chat_id, None)
         loaded = await self._load(repos, origin.chat_id, event, meeting_id)
+        state: MeetingState | None
         if loaded is None and isinstance(event, MeetingRequested):
-            return await self._open(repos, origin, event, chat.language, now)
-        if loaded is None:
-            return Decision(None, None, chat.language, without_meeting(event))
-        outcome: Outcome = transition(loaded.state, event, now)
-        if outcome.state != loaded.state:
-            await repos.meetings.save(loaded, outcome.state, now)
-            if outcome.state.language != chat.language:
-                await repos.chats.set_language(origin.chat_id, outcome.state.language)
-        return Decision(loaded.id, outcome.state, outcome.state.language, outcome.effects)
+            loaded, effects = await self._open(repos, origin, event, chat.language, now)
+            state = loaded.state
+        elif loaded is None:
+            state, effects = None, without_meeting(event)
+        else:
+            outcome: Outcome = transition(loaded.state, event, now)
+            state, effects = outcome.state, outcome.effects
+            if state != loaded.state:
+                await repos.meetings.save(loaded, state, now)
+                if state.language != chat.language:
+                    await repos.chats.set_language(origin.chat_id, state.language)
+            if isinstance(event, Resumed):
+                # The prompt is posted anew below: one still waiting would be a second copy.
+                await repos.outbox.drop_pending_prompts(loaded.id)
+        language = state.language if state is not None else chat.language
+        operations = self._render(effects, state, language)
+        answers = [op for op in operations if isinstance(op, Answer)]
+        if origin.pressed_message_id is not None and any(a.clear_buttons for a in answers):
+            operations.insert(0, ClearButtons(origin.pressed_message_id))
+        rows = self._rows(origin, loaded, [op for op in operations if not isinstance(op, Answer)])
+        await repos.outbox.add(rows, now)
+        answer = " ".join(a.text for a in answers) or None
+        return Decision(loaded.id if loaded else None, answer, bool(rows))
+
+    def _render(
+        self, effects: tuple[Effect, ...], state: MeetingState | None, language: str
+    ) -> list[Operation]:
+        t = texts(language)
+        return [op for effect in effects for op in self.renderer.render(effect, state, t)]
+
+    @staticmethod
+    def _rows(
+        origin: Origin, loaded: LoadedMeeting | None, operations: list[Operation]
+    ) -> list[Outgoing]:
+        # Every message of a meeting goes to the meeting's topic, whatever topic
+        # the update came from; a reply to a message elsewhere would leave it.
+        thread_id = loaded.thread_id if loaded is not None else origin.thread_id
+        reply_to = origin.message_id if origin.thread_id == thread_id else None
+        return rows_for(
+            operations,
+            chat_id=origin.chat_id,
+            thread_id=thread_id,
+            meeting_id=loaded.id if loaded is not None else None,
+            reply_to=reply_to,
+        )
 
     async def _load(
         self, repos: Repositories, chat_id: int, event: Event, meeting_id: int | None
@@ -107,7 +229,7 @@ class Pipeline:
         event: MeetingRequested,
         language: str,
         now: dt.datetime,
-    ) -> Decision:
+    ) -> tuple[LoadedMeeting, tuple[Effect, ...]]:
         case = await repos.cases.for_chat(origin.chat_id)
         request = dataclasses.replace(event, pupil=case.pseudonym if case else None)
         opened: list[Outcome] = []
@@ -123,5 +245,8 @@ class Pipeline:
             opened.append(outcome)
             return outcome.state
 
-        loaded = await repos.meetings.create(origin.chat_id, make, now)
-        return Decision(loaded.id, loaded.state, loaded.state.language, opened[-1].effects)
+        loaded = await repos.meetings.create(origin.chat_id, make, now, thread_id=origin.thread_id)
+        return loaded, opened[-1].effects
+
+    async def _transaction(self, work: Callable[[Repositories], Awaitable[T]]) -> T:
+        return await in_transaction(self.db, work, school_name=self.settings.school_name)

@@ -20,9 +20,12 @@ from rondetafel.flows.effects import (
     AskStarter,
     AskTurn,
     AskTypedDate,
+    ChairChanged,
     ConfirmStop,
+    Continues,
     Effect,
     EvaluationDateSet,
+    MeetingExpired,
     MeetingFinished,
     MeetingStopped,
     Notice,
@@ -32,6 +35,7 @@ from rondetafel.flows.effects import (
     SideNoteHandled,
     Toast,
 )
+from rondetafel.flows.events import ResumeReason
 from rondetafel.flows.markers import N_
 from rondetafel.flows.script import Role
 from rondetafel.flows.state import Mark, MeetingState, Participant
@@ -330,18 +334,59 @@ def _stopped(effect: MeetingStopped, state: MeetingState, t: Texts, r: Renderer)
     return [*closed, Send(t.html(N_("The meeting was stopped. No summary was posted.")))]
 
 
+@_on(MeetingExpired)
+def _expired(effect: MeetingExpired, state: MeetingState, t: Texts, r: Renderer) -> list[Operation]:
+    closed = _join(ShowJoin(edit=True), state, t, r) if state.pupil else []
+    note = N_(
+        "This meeting was closed after {days} days without activity, so that the group is free "
+        "again. What was said stays stored for the school. Start a new one with /meeting."
+    )
+    return [*closed, Send(t.html(note, days=effect.days))]
+
+
+CONTINUES = {
+    ResumeReason.BACK: N_("↻ I am back in this group. The meeting goes on where it was."),
+    ResumeReason.MIGRATED: N_(
+        "↻ This group became a supergroup, so my earlier messages are out of reach. "
+        "The meeting goes on here, where it was."
+    ),
+}
+
+
+@_on(Continues)
+def _continues(effect: Continues, state: MeetingState, t: Texts, r: Renderer) -> list[Operation]:
+    return [Send(t.html(CONTINUES[effect.reason]))]
+
+
+@_on(ChairChanged)
+def _chair_changed(
+    effect: ChairChanged, state: MeetingState, t: Texts, r: Renderer
+) -> list[Operation]:
+    text = t.html(
+        N_("{name} now chairs this meeting, instead of {previous}."),
+        name=state.chair_participant().name,
+        previous=state.participant(effect.previous).name,
+    )
+    return [Send(text)]
+
+
+def report_filename(state: MeetingState, tz: dt.tzinfo) -> str:
+    """Unique per meeting, so reports saved side by side never overwrite each other."""
+    started = (state.started_at or state.created_at).astimezone(tz)
+    pupil = "".join(ch if ch.isalnum() else "-" for ch in (state.pupil or "")).strip("-") or "pupil"
+    return f"rondetafel-{started:%Y-%m-%d-%H%M}-{pupil}-{state.meeting_id}.html"
+
+
 @_on(MeetingFinished)
 def _finished(
     effect: MeetingFinished, state: MeetingState, t: Texts, r: Renderer
 ) -> list[Operation]:
     report = render_report(state, t, r.tz, r.school).encode()
-    day = (state.started_at or state.created_at).astimezone(r.tz).date().isoformat()
-    pupil = "".join(ch if ch.isalnum() else "-" for ch in (state.pupil or "")).strip("-") or "pupil"
     return [
         *_join(ShowJoin(edit=True), state, t, r),
         Send(render_summary(state, t, r.tz)),
         SendDocument(
-            filename=f"rondetafel-{day}-{pupil}.html",
+            filename=report_filename(state, r.tz),
             data=report,
             caption=t.html(N_("The full report, for the pupil's file.")),
         ),

@@ -1,171 +1,330 @@
-"""The one sender: every outgoing Telegram call goes through here.
+"""The one sender: delivers the outbox, each chat's rows in order, each row once.
 
-Rate limits are python-telegram-bot's `AIORateLimiter` (set up in `app.py`,
-with retries on 429); on top of that this class:
-- splits text over Telegram's limit on paragraph boundaries (`text_split`),
-- retries transient network errors with backoff,
-- follows a group that became a supergroup (and tells storage),
-- treats the harmless errors as harmless: an edit that changes nothing, a
-  button answered too late, a chat that removed the bot (logged, not raised).
-HTML escaping of user text happens before this (in `texts` and the templates):
-everything handed to the sender is already Telegram HTML.
+Whatever a decision owes a chat is stored as outbox rows in the decision's own
+transaction (`bot/pipeline.py`). This class delivers them:
+
+- one worker per chat, so a group waiting for its per-minute budget never
+  holds up another chat, and one chat's rows go out strictly in order;
+- a row is marked done in the transaction that records its message id, right
+  after Telegram accepted it; a failure leaves it pending;
+- transient failures (5xx, time-outs, a dropped connection) are retried with
+  backoff, and 429's `retry_after` is honoured, for that chat only;
+- a group that became a supergroup is followed (`on_migrate` moves the rows
+  and reposts the meeting's prompt);
+- a group that removed the bot is paused until the bot is added again; its
+  rows wait;
+- a budget per chat (`budget.py`), filled from the outbox on start, keeps
+  within Telegram's limits across restarts;
+- harmless refusals are harmless: an edit that changes nothing, a message
+  that is gone.
+
+HTML escaping of user text happens before this (`texts`, the templates);
+splitting long texts happens when rows are made (`outgoing.py`).
+
+At least once and at most once: a row is sent again only if Telegram did not
+answer. If Telegram performed a call and the answer was lost (a time-out after
+the request arrived), the Bot API gives no way to find out, and the row is
+sent again; the summary then arrives twice rather than not at all.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import datetime as dt
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from telegram import Bot, InlineKeyboardMarkup, Message, ReplyParameters
-from telegram.constants import CallbackQueryLimit, MessageLimit
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram import Bot, ForceReply, Message, ReplyParameters
+from telegram.constants import CallbackQueryLimit
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 
-from .operations import Markup
-from .text_split import split_html
+from rondetafel.storage.db import Database
+from rondetafel.storage.outbox import Pending
+from rondetafel.storage.repositories import Repositories
+from rondetafel.storage.unit_of_work import in_transaction
+
+from .budget import MINUTE, SendBudget
+from .outgoing import CLEAR, DOCUMENT, EDIT, SEND, markup_of
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 OnMigrate = Callable[[int, int], Awaitable[None]]
+T = TypeVar("T")
 
-NOT_MODIFIED = "message is not modified"
+# Refusals that mean "nothing left to do": the edit would change nothing, or
+# the message is gone (deleted, or in a group that became a supergroup).
+HARMLESS = (
+    "message is not modified",
+    "message to edit not found",
+    "message can't be edited",
+)
 TOO_OLD = "query is too old"
-NOT_FOUND = "message to edit not found"
+# Backoff after the n-th transient failure: 0.5 s, 1 s, 2 s … at most a minute.
+BACKOFF_FIRST = 0.5
+BACKOFF_MAX = 60.0
+# Without a wake-up, look for due rows this often (rows in backoff, a restart).
+IDLE_POLL = 5.0
 
 
 class Sender:
-    def __init__(self, bot: Bot, *, on_migrate: OnMigrate | None = None, attempts: int = 4) -> None:
-        self.bot = bot
-        self.on_migrate = on_migrate
-        self.attempts = attempts
-
-    async def send(
+    def __init__(
         self,
-        chat_id: int,
-        html: str,
+        bot: Bot,
+        db: Database,
+        budget: SendBudget,
         *,
-        markup: Markup | None = None,
-        reply_to: int | None = None,
-        thread_id: int | None = None,
-    ) -> Message | None:
-        """Send `html`, split if needed; the markup goes on the last part. Returns it."""
-        chunks = split_html(html, MessageLimit.MAX_TEXT_LENGTH)
-        last: Message | None = None
-        for index, chunk in enumerate(chunks):
-            final = index == len(chunks) - 1
-            reply = (
-                ReplyParameters(reply_to, allow_sending_without_reply=True)
-                if reply_to and index == 0
-                else None
-            )
-
-            async def call(
-                chat: int,
-                chunk: str = chunk,
-                final: bool = final,
-                reply: ReplyParameters | None = reply,
-            ) -> Message:
-                return await self.bot.send_message(
-                    chat,
-                    chunk,
-                    reply_markup=markup if final else None,
-                    reply_parameters=reply,
-                    message_thread_id=thread_id,
-                )
-
-            last = await self._call(chat_id, call)
-            if last is None:
-                return None
-        return last
-
-    async def edit(
-        self, chat_id: int, message_id: int, html: str, markup: InlineKeyboardMarkup | None = None
+        on_migrate: OnMigrate | None = None,
+        school_name: str = "School",
     ) -> None:
-        async def call(chat: int) -> object:
-            return await self.bot.edit_message_text(html, chat, message_id, reply_markup=markup)
+        self.bot = bot
+        self.db = db
+        self.budget = budget
+        self.on_migrate = on_migrate
+        self.school_name = school_name
+        self._workers: dict[int, asyncio.Task[None]] = {}
+        self._wake = asyncio.Event()
+        self._loop: asyncio.Task[None] | None = None
 
-        await self._call(chat_id, call, harmless=(NOT_MODIFIED, NOT_FOUND))
+    # ------------------------------------------------------------ running
 
-    async def clear_buttons(self, chat_id: int, message_id: int) -> None:
-        async def call(chat: int) -> object:
-            return await self.bot.edit_message_reply_markup(chat, message_id, reply_markup=None)
+    async def start(self) -> None:
+        """Restore the budget of the last minute, then deliver until `stop`."""
+        since = _utcnow() - dt.timedelta(seconds=MINUTE)
+        sent = await self._db(lambda repos: repos.outbox.sent_since(since))
+        self.budget.restore(
+            {chat: [at.timestamp() for at in times] for chat, times in sent.items()}
+        )
+        self._loop = asyncio.create_task(self._run(), name="outbox sender")
 
-        await self._call(chat_id, call, harmless=(NOT_MODIFIED, NOT_FOUND))
+    async def stop(self) -> None:
+        tasks = [t for t in (self._loop, *self._workers.values()) if t is not None]
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._loop = None
+        self._workers.clear()
 
-    async def answer(self, query_id: str, text: str | None = None) -> None:
-        """Answer a button press. Too late is harmless: the client stops waiting by itself."""
-        short = text[: CallbackQueryLimit.ANSWER_CALLBACK_QUERY_TEXT_LENGTH] if text else None
+    def wake(self) -> None:
+        """New rows were committed: look at once instead of at the next poll."""
+        self._wake.set()
+
+    async def drain(self) -> None:
+        """Deliver everything owed now, and return when nothing is left (tests, demo)."""
+        while True:
+            try:
+                await self._dispatch()
+            except Exception:  # as in the loop: the rows stay, and are tried later
+                log.exception("could not read the outbox")
+                return
+            workers = list(self._workers.values())
+            if not workers:
+                return
+            await asyncio.gather(*workers, return_exceptions=True)
+
+    async def _run(self) -> None:
+        while True:
+            self._wake.clear()
+            try:
+                await self._dispatch()
+            except Exception:  # the database may be away for a moment; try again
+                log.exception("could not read the outbox")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), IDLE_POLL)
+
+    async def _dispatch(self) -> None:
+        """A worker for every chat that is owed something and has none yet."""
+        chats = await self._db(lambda repos: repos.outbox.chats_with_work())
+        for chat_id in chats:
+            worker = self._workers.get(chat_id)
+            if worker is None or worker.done():
+                self._workers[chat_id] = asyncio.create_task(
+                    self._work(chat_id), name=f"outbox chat {chat_id}"
+                )
+        for chat_id in [c for c, w in self._workers.items() if w.done()]:
+            del self._workers[chat_id]
+
+    async def _work(self, chat_id: int) -> None:
         try:
-            await self._retrying(lambda: self.bot.answer_callback_query(query_id, short))
-        except BadRequest as error:
-            if TOO_OLD not in str(error).lower():
-                raise
-            log.info("button answered too late: %s", error)
+            await self._work_through(chat_id)
+        finally:
+            # Rows committed while this worker was finding none would otherwise
+            # wait for the next poll: look again.
+            self.wake()
 
-    async def send_document(
-        self,
-        chat_id: int,
-        filename: str,
-        data: bytes,
-        caption: str,
-        *,
-        thread_id: int | None = None,
-    ) -> Message | None:
-        async def call(chat: int) -> Message:
-            # Not protected: the report is meant to be saved to the pupil's file.
-            return await self.bot.send_document(
-                chat,
-                data,
-                filename=filename,
-                caption=caption,
-                message_thread_id=thread_id,
+    async def _work_through(self, chat_id: int) -> None:
+        while True:
+            row = await self._db(lambda repos: repos.outbox.next_for(chat_id))
+            if row is None:
+                return
+            now = time.time()
+            wait = max(row.due_at.timestamp() - now, self.budget.wait(chat_id, now))
+            if wait > 0:
+                # Only this chat waits; look again afterwards, the row may have moved on.
+                await asyncio.sleep(wait)
+                continue
+            try:
+                await self._deliver(row)
+            except Exception:
+                # A bug, or the database away: keep the row and try later, never lose it.
+                log.exception("delivering outbox row %s failed", row.id)
+                await self._retry(row)
+
+    # ------------------------------------------------------------ one row
+
+    async def _deliver(self, row: Pending) -> None:
+        try:
+            message_id, calls = await self._perform(row)
+        except ChatMigrated as migrated:
+            log.info("chat %s became supergroup %s", row.chat_id, migrated.new_chat_id)
+            if self.on_migrate is not None:
+                await self.on_migrate(row.chat_id, migrated.new_chat_id)
+            return
+        except RetryAfter as error:
+            seconds = _seconds(error.retry_after)
+            log.warning("Telegram asks to wait %.0f s before writing to %s", seconds, row.chat_id)
+            self.budget.block(row.chat_id, time.time() + seconds)
+            await self._db(lambda repos: repos.outbox.retry_at(row.id, _in(seconds)))
+            return
+        except Forbidden as error:
+            await self._forbidden(row, error)
+            return
+        except BadRequest as error:
+            if any(h in str(error).lower() for h in HARMLESS):
+                log.info("outbox row %s: nothing to do (%s)", row.id, error)
+                await self._done(row, None, calls=0)
+            else:
+                log.error("Telegram refused outbox row %s (%s): %s", row.id, row.method, error)
+                await self._db(lambda repos: repos.outbox.failed(row.id))
+            return
+        except NetworkError as error:  # also TimedOut; BadRequest is handled above
+            log.info("outbox row %s: transient error (%s), retrying", row.id, error)
+            await self._retry(row)
+            return
+        await self._done(row, message_id, calls=calls)
+
+    async def _perform(self, row: Pending) -> tuple[int | None, int]:
+        """The Bot API call for `row`: (the message id it made, how many calls it took)."""
+        payload = row.payload
+        if row.method == SEND:
+            reply_to = payload.get("reply_to")
+            message: Message = await self.bot.send_message(
+                row.chat_id,
+                payload["html"],
+                reply_markup=markup_of(payload),
+                reply_parameters=(
+                    ReplyParameters(reply_to, allow_sending_without_reply=True)
+                    if reply_to
+                    else None
+                ),
+                message_thread_id=row.thread_id,
+            )
+            return message.message_id, 1
+        if row.method == DOCUMENT:
+            document = await self.bot.send_document(
+                row.chat_id,
+                payload["text"].encode(),
+                filename=payload["filename"],
+                caption=payload["caption"],
+                message_thread_id=row.thread_id,
+                # Not protected: the report is meant to be saved to the pupil's file.
                 protect_content=False,
             )
+            return document.message_id, 1
+        if row.method == EDIT:
+            target = await self._tagged(row)
+            if target is None:
+                # Never delivered, or forgotten when the group became a supergroup.
+                return None, 0
+            markup = markup_of(payload)
+            assert not isinstance(markup, ForceReply), "an edit carries inline buttons only"
+            await self.bot.edit_message_text(
+                payload["html"], row.chat_id, target, reply_markup=markup
+            )
+            return None, 1
+        if row.method == CLEAR:
+            await self.bot.edit_message_reply_markup(
+                row.chat_id, payload["message_id"], reply_markup=None
+            )
+            return None, 1
+        raise ValueError(f"outbox row {row.id} has an unknown method {row.method!r}")
 
-        return await self._call(chat_id, call)
-
-    async def _call(
-        self, chat_id: int, call: Callable[[int], Awaitable[T]], *, harmless: tuple[str, ...] = ()
-    ) -> T | None:
-        try:
-            return await self._retrying(lambda: call(chat_id))
-        except ChatMigrated as migrated:
-            new_id = migrated.new_chat_id
-            log.info("chat %s became supergroup %s", chat_id, new_id)
-            if self.on_migrate is not None:
-                await self.on_migrate(chat_id, new_id)
-            return await self._retrying(lambda: call(new_id))
-        except Forbidden as error:
-            # Removed from the group or blocked: nobody to tell in that chat.
-            log.warning("cannot write to chat %s: %s", chat_id, error)
+    async def _tagged(self, row: Pending) -> int | None:
+        meeting_id, tag = row.meeting_id, row.payload["tag"]
+        if meeting_id is None:
             return None
-        except BadRequest as error:
-            if any(h in str(error).lower() for h in harmless):
-                log.debug("harmless: %s", error)
-                return None
-            raise
+        return await self._db(lambda repos: repos.bot_messages.find(meeting_id, tag))
 
-    async def _retrying(self, call: Callable[[], Awaitable[T]]) -> T:
-        delay = 0.5
-        for attempt in range(1, self.attempts + 1):
-            try:
-                return await call()
-            except RetryAfter as error:
-                # AIORateLimiter already retried; Telegram still says wait.
-                if attempt == self.attempts:
-                    raise
-                await asyncio.sleep(_seconds(error.retry_after) + 0.1)
-            except (TimedOut, NetworkError) as error:
-                if (
-                    isinstance(error, (BadRequest, Forbidden, ChatMigrated))
-                    or attempt == self.attempts
-                ):
-                    raise
-                log.info("transient error (%s), retrying in %.1fs", error, delay)
-                await asyncio.sleep(delay)
-                delay *= 2
-        raise AssertionError("unreachable")
+    async def _done(self, row: Pending, message_id: int | None, *, calls: int) -> None:
+        now = _utcnow()
+        if calls:
+            self.budget.spend(row.chat_id, now.timestamp())
+        tag = row.payload.get("tag") if row.method == SEND else None
+
+        async def record(repos: Repositories) -> None:
+            await repos.outbox.delivered(row.id, now, calls=calls, message_id=message_id)
+            if tag and message_id is not None and row.meeting_id is not None:
+                await repos.bot_messages.remember(row.meeting_id, tag, row.chat_id, message_id)
+
+        await self._db(record)
+
+    async def _retry(self, row: Pending) -> None:
+        delay = min(BACKOFF_MAX, BACKOFF_FIRST * 2**row.attempts)
+        await self._db(lambda repos: repos.outbox.retry_at(row.id, _in(delay)))
+
+    async def _forbidden(self, row: Pending, error: Forbidden) -> None:
+        if row.chat_id < 0:
+            # Removed from the group: keep what is owed until the bot is added back.
+            log.warning("removed from chat %s (%s); pausing it", row.chat_id, error)
+            await self._db(lambda repos: repos.chats.set_removed(row.chat_id, _utcnow()))
+        else:
+            log.warning("cannot write to private chat %s: %s", row.chat_id, error)
+            await self._db(lambda repos: repos.outbox.failed(row.id))
+
+    # ------------------------------------------------------------ outside the outbox
+
+    async def answer(self, query_id: str, text: str | None = None) -> None:
+        """Answer a button press at once; Telegram's client waits for it.
+
+        Never raises: the decision behind the press is already stored, so a
+        failure here must not turn into "please try again".
+        """
+        short = text[: CallbackQueryLimit.ANSWER_CALLBACK_QUERY_TEXT_LENGTH] if text else None
+        try:
+            await self.bot.answer_callback_query(query_id, short)
+        except BadRequest as error:
+            if TOO_OLD not in str(error).lower():
+                log.warning("could not answer a button press: %s", error)
+        except TelegramError as error:
+            log.warning("could not answer a button press: %s", error)
+
+    async def send_now(self, chat_id: int, html: str, thread_id: int | None = None) -> None:
+        """Only for the apology when the database itself failed: the outbox is out of reach."""
+        try:
+            await self.bot.send_message(chat_id, html, message_thread_id=thread_id)
+        except TelegramError as error:
+            log.warning("could not send the apology to %s: %s", chat_id, error)
+
+    async def _db(self, work: Callable[[Repositories], Awaitable[T]]) -> T:
+        return await in_transaction(self.db, work, school_name=self.school_name)
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _in(seconds: float) -> dt.datetime:
+    return _utcnow() + dt.timedelta(seconds=seconds)
 
 
 def _seconds(value: object) -> float:

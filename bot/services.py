@@ -11,7 +11,7 @@ from rondetafel.clock import Clock
 from rondetafel.settings import Settings
 from rondetafel.storage.db import Database
 
-from .executor import Executor
+from .housekeeping import Housekeeping
 from .pipeline import Pipeline
 from .sender import Sender
 
@@ -24,8 +24,8 @@ class Services:
     db: Database
     clock: Clock
     sender: Sender
-    executor: Executor
     pipeline: Pipeline
+    housekeeping: Housekeeping
 
 
 class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -58,6 +58,12 @@ WHY: Mapping[Why, str] = {
     ),
     Why.PUPIL_ALREADY_THERE: N_("The pupil is already taking part."),
     Why.NOTE_HANDLED: N_("The chair has already handled this side note."),
+    Why.ANONYMOUS_ADMIN: N_(
+        "I cannot tell who you are: you write as the group's anonymous admin. To take part, "
+        "turn off “Remain anonymous” in your admin rights."
+    ),
+    Why.ONLY_CHAIR_OR_ADMIN: N_("Only the chair ({name}) or a group admin can do that."),
+    Why.ALREADY_CHAIR: N_("You already chair this meeting."),
 }
 
 DONE: Mapping[Done, str] = {

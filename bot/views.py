@@ -87,7 +87,10 @@ def meeting_view(state: MeetingState, t: Texts, tz: dt.tzinfo) -> MeetingView:
             mine = [
                 c for c in state.contributions if c.phase == phase.key and c.participant == p.id
             ]
-            points = tuple(point_text(c, t) for c in mine if c.mark is Mark.POINT)
+            # An accepted side note is one message of possibly several lines.
+            points = tuple(
+                line for c in mine if c.mark is Mark.POINT for line in point_text(c, t).split("\n")
+            )
             passed = any(c.mark is Mark.PASSED for c in mine)
             skipped = any(c.mark is Mark.SKIPPED for c in mine)
             if points or passed or skipped:

@@ -12,6 +12,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from .events import ResumeReason
+
 
 class Why(StrEnum):
     """Why something a person tried did not happen (each has a catalog text)."""
@@ -38,6 +40,9 @@ class Why(StrEnum):
     EDIT_AGREEMENT_LINES = "edit_agreement_lines"
     PUPIL_ALREADY_THERE = "pupil_already_there"
     NOTE_HANDLED = "note_handled"
+    ANONYMOUS_ADMIN = "anonymous_admin"
+    ONLY_CHAIR_OR_ADMIN = "only_chair_or_admin"
+    ALREADY_CHAIR = "already_chair"
 
 
 class Done(StrEnum):
@@ -145,6 +150,27 @@ class MeetingStopped:
 
 
 @dataclass(frozen=True)
+class MeetingExpired:
+    """The meeting was closed after `days` days without activity."""
+
+    days: int
+
+
+@dataclass(frozen=True)
+class Continues:
+    """Tell the group why the prompt is posted anew."""
+
+    reason: ResumeReason
+
+
+@dataclass(frozen=True)
+class ChairChanged:
+    """`previous` (a participant id) no longer chairs; state.chair does."""
+
+    previous: int
+
+
+@dataclass(frozen=True)
 class MeetingFinished:
     """Post the summary in the group and send the report."""
 
@@ -187,6 +213,9 @@ Effect = (
     | SideNoteHandled
     | ConfirmStop
     | MeetingStopped
+    | MeetingExpired
+    | Continues
+    | ChairChanged
     | MeetingFinished
     | Notice
     | Toast

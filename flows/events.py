@@ -86,11 +86,53 @@ class Pressed:
 @dataclass(frozen=True)
 class StopRequested:
     by: Person
+    # A group admin may stop a meeting whose chair is gone (the shell asks Telegram).
+    admin: bool = False
+
+
+@dataclass(frozen=True)
+class ChairClaimed:
+    """Someone sent /chair: a group admin takes over a meeting whose chair is gone."""
+
+    by: Person
+    admin: bool = False
+
+
+@dataclass(frozen=True)
+class AnonymousSender:
+    """A message from an anonymous group admin: Telegram does not say who it is."""
+
+    message_id: int
+
+
+class ResumeReason(StrEnum):
+    BACK = "back"  # the bot was removed from the group and added again
+    MIGRATED = "migrated"  # the group became a supergroup: the old messages are out of reach
 
 
 @dataclass(frozen=True)
 class Resumed:
-    """The bot restarted: show the current prompt again."""
+    """The group lost sight of the meeting's prompt: post it anew."""
+
+    reason: ResumeReason
 
 
-Event = MeetingRequested | Replied | RepliedWithMedia | Edited | Pressed | StopRequested | Resumed
+@dataclass(frozen=True)
+class Expired:
+    """Nothing happened in the meeting for `days` days: close it, so the group is free."""
+
+    days: int
+
+
+Event = (
+    MeetingRequested
+    | Replied
+    | RepliedWithMedia
+    | Edited
+    | Pressed
+    | StopRequested
+    | ChairClaimed
+    | AnonymousSender
+    | Resumed
+    | Expired
+)

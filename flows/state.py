@@ -125,6 +125,8 @@ class MeetingState:
     # Optional phases the chair chose to skip (going back offers the choice again).
     skipped_phases: tuple[str, ...] = ()
     hinted_users: tuple[int, ...] = ()
+    # A group admin who asked to stop (with /stop) may confirm it, like the chair.
+    stop_requested_by: int | None = None
     started_at: dt.datetime | None = None
     finished_at: dt.datetime | None = None
 

@@ -27,10 +27,13 @@ from .effects import (
     AskStarter,
     AskTurn,
     AskTypedDate,
+    ChairChanged,
     ConfirmStop,
+    Continues,
     Done,
     Effect,
     EvaluationDateSet,
+    MeetingExpired,
     MeetingFinished,
     MeetingStopped,
     Notice,
@@ -42,9 +45,12 @@ from .effects import (
     Why,
 )
 from .events import (
+    AnonymousSender,
     Button,
+    ChairClaimed,
     Edited,
     Event,
+    Expired,
     MeetingRequested,
     Person,
     Pressed,
@@ -112,8 +118,10 @@ def without_meeting(event: Event) -> tuple[Effect, ...]:
     """What to tell a person who acts in a group where no meeting is running."""
     if isinstance(event, Pressed):
         return (Toast(Why.STALE_BUTTON, clear_buttons=True),)
-    if isinstance(event, StopRequested):
+    if isinstance(event, StopRequested | ChairClaimed):
         return (Notice(Why.NO_MEETING, to_user=event.by.user_id),)
+    if isinstance(event, AnonymousSender):
+        return (Notice(Why.ANONYMOUS_ADMIN, reply_to=event.message_id),)
     return ()
 
 
@@ -121,19 +129,19 @@ def transition(state: MeetingState, event: Event, now: dt.datetime) -> Outcome:
     if isinstance(event, Edited):
         return _edited(state, event)
     if not state.active:
-        if isinstance(event, Pressed):
-            return _toast(state, Why.STALE_BUTTON, clear=True)
-        if isinstance(event, StopRequested):
-            return Outcome(state, (Notice(Why.NO_MEETING, to_user=event.by.user_id),))
-        return Outcome(state)
+        return Outcome(state, without_meeting(event))
+    if isinstance(event, AnonymousSender):
+        return Outcome(state, without_meeting(event))
     if isinstance(event, MeetingRequested):
         return Outcome(state, (Notice(Why.ALREADY_RUNNING, to_user=event.by.user_id),))
     if isinstance(event, StopRequested):
-        if not _is_chair(state, event.by):
-            return _notice(state, Why.ONLY_CHAIR, event.by, name=state.chair_participant().name)
-        return Outcome(state, (ConfirmStop(),))
+        return _stop_requested(state, event)
+    if isinstance(event, ChairClaimed):
+        return _claim_chair(state, event)
     if isinstance(event, Resumed):
-        return Outcome(state, _prompt(state))
+        return Outcome(state, (Continues(event.reason), *_prompt(state), *_side_notes(state)))
+    if isinstance(event, Expired):
+        return _expire(state, event, now)
     if isinstance(event, RepliedWithMedia):
         return Outcome(
             state, (Notice(Why.TEXT_ONLY, to_user=event.by.user_id, reply_to=event.message_id),)
@@ -286,11 +294,15 @@ def _typed_date(
 def _side_note(
     state: MeetingState, speaker: Participant, phase_key: str, event: Replied
 ) -> Outcome:
-    notes = _points(state, speaker, phase_key, event, mark=Mark.SIDE_NOTE)
-    if not notes:
+    """One side note per message, however many lines: the chair decides on it once."""
+    lines = _lines(event.text)
+    if not lines:
         return Outcome(state)
-    state = state.evolve(contributions=state.contributions + notes)
-    return Outcome(state, tuple(ShowSideNote(n.seq) for n in notes))
+    note = Contribution(
+        state.next_seq(), phase_key, speaker.id, "\n".join(lines), Mark.SIDE_NOTE, event.message_id
+    )
+    state = state.evolve(contributions=(*state.contributions, note))
+    return Outcome(state, (ShowSideNote(note.seq),))
 
 
 def _hint_outsider(state: MeetingState, event: Replied) -> Outcome:
@@ -337,6 +349,17 @@ def _replace_lines(
     message go to the chair as side notes. A side note whose words changed is
     shown to the chair again, so that what the chair accepts is what was said.
     """
+    one_note = old[0].mark in (Mark.SIDE_NOTE, Mark.DISMISSED) or "\n" in old[0].text
+    if len(old) == 1 and one_note:
+        # A side note (only side notes hold several lines) stays one, with the
+        # edited words; a waiting one goes to the chair again, so that what the
+        # chair accepts is what was said.
+        if not lines or "\n".join(lines) == old[0].text:
+            return Outcome(state)
+        note = replace(old[0], text="\n".join(lines))
+        notes = tuple(note if c is old[0] else c for c in state.contributions)
+        again = (ShowSideNote(note.seq),) if note.mark is Mark.SIDE_NOTE else ()
+        return Outcome(state.evolve(contributions=notes), again)
     out_of_turn = any(c.mark in (Mark.SIDE_NOTE, Mark.DISMISSED) for c in old)
     extra_mark = Mark.SIDE_NOTE if out_of_turn else old[0].mark
     next_seq = state.next_seq()
@@ -605,7 +628,7 @@ def _press_stop(state: MeetingState, event: Pressed, now: dt.datetime) -> Outcom
     if event.step != state.step:
         # Asked before the meeting moved on: stopping now needs a fresh /stop.
         return _toast(state, Why.STALE_BUTTON, clear=True)
-    if not _is_chair(state, event.by):
+    if not (_is_chair(state, event.by) or event.by.user_id == state.stop_requested_by):
         return _toast(state, Why.ONLY_CHAIR, name=state.chair_participant().name)
     if event.button is Button.STOP_NO:
         return _toast(state, Done.OK, clear=True)
@@ -636,6 +659,51 @@ _BUTTONS: dict[Button, Callable[[MeetingState, Pressed, dt.datetime], Outcome]] 
     Button.STOP_YES: _press_stop,
     Button.STOP_NO: _press_stop,
 }
+
+
+# ---------------------------------------------------------------- a chair who is gone
+
+
+def _stop_requested(state: MeetingState, event: StopRequested) -> Outcome:
+    if _is_chair(state, event.by):
+        return Outcome(state, (ConfirmStop(),))
+    if not event.admin:
+        chair = state.chair_participant().name
+        return _notice(state, Why.ONLY_CHAIR_OR_ADMIN, event.by, name=chair)
+    return Outcome(state.evolve(stop_requested_by=event.by.user_id), (ConfirmStop(),))
+
+
+def _claim_chair(state: MeetingState, event: ChairClaimed) -> Outcome:
+    """A group admin takes the chair; a newcomer joins as chair, from the next phase on."""
+    if _is_chair(state, event.by):
+        return _notice(state, Why.ALREADY_CHAIR, event.by)
+    if not event.admin:
+        chair = state.chair_participant().name
+        return _notice(state, Why.ONLY_CHAIR_OR_ADMIN, event.by, name=chair)
+    previous = state.chair
+    me = state.participant_of_user(event.by.user_id)
+    if me is None:
+        me = Participant(_next_participant_id(state), event.by.name, Role.CHAIR, event.by.user_id)
+        state = state.evolve(participants=(*state.participants, me))
+    state = state.evolve(chair=me.id, stop_requested_by=None)
+    return Outcome(state, (ChairChanged(previous), *_shown_to_the_chair(state)))
+
+
+def _shown_to_the_chair(state: MeetingState) -> tuple[Effect, ...]:
+    """After the chair changed: what names or addresses the chair, shown anew."""
+    if state.status is Status.CHOOSING_KIND:
+        return (ShowKindChoice(edit=True),)
+    if state.status in (Status.NAMING_PUPIL, Status.ASKING_QUESTIONS):
+        return _prompt(state)
+    asks_chair = state.awaiting in (Awaiting.PHASE_CHOICE, Awaiting.EVALUATION_DATE)
+    return (ShowJoin(edit=True), *(_prompt(state) if asks_chair else ()))
+
+
+def _expire(state: MeetingState, event: Expired, now: dt.datetime) -> Outcome:
+    state = state.evolve(
+        status=Status.STOPPED, finished_at=now, awaiting=Awaiting.NOTHING, step=state.step + 1
+    )
+    return Outcome(state, (MeetingExpired(event.days),))
 
 
 # ---------------------------------------------------------------- moving on
@@ -768,6 +836,11 @@ def _prompt(state: MeetingState) -> tuple[Effect, ...]:
     if state.starter is not None:
         return (AskStarter(),)
     return (AskTurn(more=state.answered_this_turn),)
+
+
+def _side_notes(state: MeetingState) -> tuple[Effect, ...]:
+    """Side notes still waiting for the chair, whose buttons the group may have lost."""
+    return tuple(ShowSideNote(note.seq) for note in state.pending_side_notes())
 
 
 # ---------------------------------------------------------------- helpers

@@ -10,9 +10,76 @@ from pathlib import Path
 
 from rondetafel.flows.script import MeetingKind
 from rondetafel.settings import Settings
+from rondetafel.setup_errors import (
+    EXIT_SETUP,
+    SetupError,
+    check_writable_folder,
+    explain,
+    masked_url,
+)
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+# Named, not __name__: under `python -m rondetafel.cli` that would be "__main__".
+_LOG = logging.getLogger("rondetafel")
+
+
+class StartupLog(logging.Handler):
+    """Holds the log while `run` starts, then lets it through.
+
+    A start-up failure that `explain` recognises is then told in one line
+    instead of a screenful: alembic's progress, python-telegram-bot's traceback
+    of a rejected token. After a failure it cannot explain, and once the bot is
+    up, the held records go out after all, with their own times.
+    """
+
+    def __init__(self, target: logging.Handler) -> None:
+        super().__init__()
+        self._target = target
+        self._held: list[logging.LogRecord] | None = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self._held is None:
+            self._target.handle(record)
+        else:
+            self._held.append(record)
+
+    def stop_holding(self, *, replay: bool) -> None:
+        held, self._held = self._held, None
+        if replay and held:
+            for record in held:
+                self._target.handle(record)
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    settings: Settings | None = None
+    startup_log: StartupLog | None = None
+    try:
+        settings = Settings()
+        startup_log = _configure_logging(settings, args.command)
+        if args.command == "demo":
+            return _demo(args, settings)
+        if args.command == "migrate":
+            return asyncio.run(_migrate(settings))
+        return _run(settings, startup_log)
+    except Exception as exc:
+        # The demo brings its own stand-in and database, so the settings would
+        # only point the line at the wrong place.
+        line = explain(exc, settings if args.command != "demo" else None)
+        if startup_log is not None:
+            startup_log.stop_holding(replay=line is None)
+        if line is None:
+            raise
+        print(line, file=sys.stderr)
+        return EXIT_SETUP
+    finally:
+        if startup_log is not None:
+            # Stopped before it was up (Ctrl+C while starting): show what happened.
+            startup_log.stop_holding(replay=True)
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rondetafel", description="Support meetings the HGW way, in Telegram."
     )
@@ -25,21 +92,31 @@ def main(argv: list[str] | None = None) -> int:
     )
     demo.add_argument("--out", type=Path, default=None, help="where to write summary and report")
     commands.add_parser("migrate", help="bring the database schema up to date")
-    args = parser.parse_args(argv)
-    settings = Settings()
+    return parser
+
+
+def _configure_logging(settings: Settings, command: str) -> StartupLog:
+    stderr = logging.StreamHandler()
+    stderr.setFormatter(logging.Formatter(LOG_FORMAT))
+    startup_log = StartupLog(stderr)
+    if command != "run":
+        startup_log.stop_holding(replay=False)  # nothing to hold: no start-up to wait for
     logging.basicConfig(
-        level=settings.log_level if args.command == "run" else "WARNING",
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        level=settings.log_level if command == "run" else "WARNING", handlers=[startup_log]
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # Alembic lists its plugins at INFO each time it is imported: noise on every start.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    return startup_log
 
-    if args.command == "demo":
-        from rondetafel.demo import main as demo_main
 
-        return demo_main(args.out or settings.demo_dir, args.language, MeetingKind(args.kind))
-    if args.command == "migrate":
-        return asyncio.run(_migrate(settings))
-    return _run(settings)
+def _demo(args: argparse.Namespace, settings: Settings) -> int:
+    from rondetafel.demo import main as demo_main
+
+    out: Path = args.out or settings.demo_dir
+    # Before the stand-in and the bot start: finding out after a whole meeting wastes it.
+    check_writable_folder(out, setting="--out" if args.out else "DEMO_DIR")
+    return demo_main(out, args.language, MeetingKind(args.kind))
 
 
 async def _migrate(settings: Settings) -> int:
@@ -50,26 +127,38 @@ async def _migrate(settings: Settings) -> int:
         await db.upgrade()
     finally:
         await db.dispose()
-    print(f"Database is up to date: {db.url}")  # the URL's str() hides a password
+    print(f"Database is up to date: {masked_url(settings.database_url)}")
     return 0
 
 
-def _run(settings: Settings) -> int:
+def startup_line(username: str, database_url: str) -> str:
+    """What `run` logs once it is up: which bot, which database, which mode."""
+    return f"Running as @{username} with database {masked_url(database_url)} (long polling)"
+
+
+def _run(settings: Settings, startup_log: StartupLog) -> int:
     if settings.bot_token is None:
-        print(
-            "Set BOT_TOKEN to the token BotFather gave you (see README: 'Create the bot').",
-            file=sys.stderr,
+        raise SetupError(
+            "Set BOT_TOKEN to the token BotFather gave you (see README: 'Create the bot')."
         )
-        return 2
-    from rondetafel.bot.app import ALLOWED_UPDATES, build_application
+    from rondetafel.bot.app import ALLOWED_UPDATES, build_application, start_services
+    from rondetafel.bot.services import RondetafelApp
     from rondetafel.storage.db import Database
 
     db = Database(settings.database_url)
     app = build_application(settings, db, token=settings.bot_token.get_secret_value())
 
+    async def start(application: RondetafelApp) -> None:
+        await start_services(application)
+        _LOG.info("%s", startup_line(application.bot.username, settings.database_url))
+        startup_log.stop_holding(replay=True)
+
     async def close_db(_: object) -> None:
         await db.dispose()
 
+    # run_polling calls post_shutdown also when initialize() or post_init
+    # fails, and then raises: the engine is disposed on every way out.
+    app.post_init = start
     app.post_shutdown = close_db
     app.run_polling(allowed_updates=ALLOWED_UPDATES)
     return 0

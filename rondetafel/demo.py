@@ -12,7 +12,7 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
-from rondetafel.bot.app import ALLOWED_UPDATES, build_application, start_services
+from rondetafel.bot.app import ALLOWED_UPDATES, build_application, start_services, stop_services
 from rondetafel.bot.services import RondetafelApp
 from rondetafel.flows.script import MeetingKind, Role
 from rondetafel.settings import Settings
@@ -73,8 +73,8 @@ def demo_settings(standin: BotApiStandIn, database_url: str, **overrides: object
         database_url=database_url,
         telegram_api_url=standin.base_url,
         telegram_file_url=standin.base_file_url,
-        group_messages_per_minute=6000,
-        **overrides,  # type: ignore[arg-type]
+        # The stand-in's demo limits (see make_world), unless a test sets Telegram's.
+        **({"group_messages_per_minute": 6000, "chat_messages_per_second": 30} | overrides),  # type: ignore[arg-type]
     )
 
 
@@ -86,6 +86,7 @@ async def start_bot(stack: AsyncExitStack, settings: Settings) -> RondetafelApp:
     await app.initialize()
     stack.push_async_callback(app.shutdown)
     await start_services(app)
+    stack.push_async_callback(stop_services, app)
     assert app.updater is not None
     await app.updater.start_polling(poll_interval=0.0, timeout=5, allowed_updates=ALLOWED_UPDATES)
     stack.push_async_callback(app.updater.stop)

@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from functools import cached_property
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy import make_url
+from sqlalchemy.exc import ArgumentError
+
+# Real tokens are `<bot id>:<35 characters>`; the lower bound of 20 leaves room
+# for the demo's and the tests' made-up tokens, which Telegram never sees.
+TOKEN_PATTERN = re.compile(r"\d{1,20}:[A-Za-z0-9_-]{20,}")
+
+# The engine is asynchronous, so a URL without a driver (what hosting panels
+# and most tutorials hand out) gets the async driver for its database.
+ASYNC_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "postgresql": "postgresql+asyncpg",
+    "postgres": "postgresql+asyncpg",
+}
+SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
+URL_EXAMPLES = "sqlite+aiosqlite:///rondetafel.db or postgresql+asyncpg://user@host/db"
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class Settings(BaseSettings):
@@ -35,13 +55,79 @@ class Settings(BaseSettings):
     group_messages_per_minute: int = Field(
         default=20, description="Telegram's limit for one group; the sender keeps under it."
     )
+    chat_messages_per_second: float = Field(
+        default=1.0,
+        gt=0,
+        description="Telegram's pace within one chat (short bursts of 3 allowed).",
+    )
     messages_per_second: int = Field(
         default=25, description="Overall sends per second: under Telegram's ~30, to leave headroom."
+    )
+    meeting_expiry_days: int = Field(
+        default=14,
+        ge=1,
+        description=(
+            "Close a meeting with no activity for this many days, so a group is never stuck."
+        ),
     )
     log_level: str = Field(default="INFO")
     demo_dir: Path = Field(
         default=Path("rondetafel-demo"), description="Where `rondetafel demo` writes its files."
     )
+
+    @field_validator("bot_token", mode="before")
+    @classmethod
+    def _token_looks_like_botfathers(cls, value: object) -> object:
+        token = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if not isinstance(token, str):
+            return value
+        # Pasting from a chat easily brings a space or a line break along.
+        token = token.strip()
+        if not token:
+            return None  # `BOT_TOKEN=` in a .env template means "not set yet"
+        if not TOKEN_PATTERN.fullmatch(token):
+            # The message never repeats the value: it is a secret, even when mistyped.
+            raise ValueError(
+                "it should look like 123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11 (the bot's number,"
+                " a colon, then letters, digits, - and _), exactly as BotFather gave it"
+            )
+        return token
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        scheme, separator, rest = value.strip().partition("://")
+        if not separator:
+            raise ValueError(f"expected a URL like {URL_EXAMPLES}")
+        url = f"{ASYNC_DRIVERS.get(scheme.lower(), scheme)}://{rest}"
+        try:
+            driver = make_url(url).drivername
+        except ArgumentError:
+            raise ValueError(f"expected a URL like {URL_EXAMPLES}") from None
+        if driver not in SUPPORTED_DRIVERS:
+            raise ValueError(f"{driver} is not supported; use {URL_EXAMPLES}")
+        return url
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        name = value.strip()
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):  # ValueError: not even a name, e.g. "../x"
+            raise ValueError(
+                f"{name!r} is not a time zone name; use one like Europe/Amsterdam"
+            ) from None
+        return name
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_log_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in logging.getLevelNamesMapping():
+            choices = f"{', '.join(LOG_LEVELS[:-1])} or {LOG_LEVELS[-1]}"
+            raise ValueError(f"{value!r} is not a log level; use {choices}")
+        return level
 
     @cached_property
     def tz(self) -> ZoneInfo:

@@ -15,7 +15,7 @@ from .methods import find_method
 from .observation import Observation
 from .server import ApiServer
 from .simulation import Simulation
-from .state import SimUser, World
+from .state import LostAnswer, SimUser, World
 from .webhook import WebhookDelivery
 
 TELEGRAM_LIMITS = RateLimits()
@@ -110,11 +110,36 @@ class BotApiStandIn(Simulation, Observation):
         times: int = 1,
     ) -> None:
         """Make the next `times` calls of `method` fail with this error envelope."""
+        queue = self._injection_queue(method)
+        queue.extend(ApiError(error_code, description, parameters) for _ in range(times))
+
+    def inject_timeout(
+        self,
+        method: str,
+        times: int = 1,
+        *,
+        hold: float | None = None,
+        executed: bool = False,
+    ) -> None:
+        """Give the next `times` calls of `method` no answer at all.
+
+        With `hold=None` the request stays open until the client gives up (its
+        read timeout: python-telegram-bot raises TimedOut); with `hold=<seconds>`
+        the connection is closed after that long without an HTTP answer
+        (NetworkError). With `executed=True` the method is carried out first, so
+        e.g. the message really is posted and only the answer is lost.
+        Such calls appear in `calls` with ok=False and `lost` set.
+        """
+        if hold is not None and hold < 0:
+            raise ValueError("hold is a number of seconds, or None to wait for the client")
+        queue = self._injection_queue(method)
+        queue.extend(LostAnswer(hold, executed) for _ in range(times))
+
+    def _injection_queue(self, method: str) -> deque[ApiError | LostAnswer]:
         found = find_method(method)
         if found is None:
             raise ValueError(f"the stand-in has no method {method!r}")
-        queue = self.world.injected_errors.setdefault(found[0], deque())
-        queue.extend(ApiError(error_code, description, parameters) for _ in range(times))
+        return self.world.injected_errors.setdefault(found[0], deque())
 
     def _origin(self) -> str:
         if self._server.address is None:

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from .common import JsonDict
 from .errors import ApiError
 from .methods.profile import scope_key
-from .state import ApiCall, Listener, SentDocument, SimChat, World
+from .state import ApiCall, Listener, SentDocument, SimChat, StoredMessage, World
+from .topics import topic_of
 
 
 class Observation:
@@ -24,12 +25,21 @@ class Observation:
     def calls_to(self, method: str) -> list[ApiCall]:
         return [call for call in self.world.calls if call.method.lower() == method.lower()]
 
-    def messages(self, chat: SimChat) -> list[JsonDict]:
-        """Every message in the chat, oldest first, as it looks now (after edits)."""
-        return [message.public() for message in chat.messages.values()]
+    def messages(self, chat: SimChat, *, thread_id: int | None = None) -> list[JsonDict]:
+        """Every message in the chat, oldest first, as it looks now (after edits).
 
-    def bot_messages(self, chat: SimChat) -> list[JsonDict]:
-        return [message.public() for message in chat.messages.values() if message.by_bot]
+        With `thread_id`, only the messages in that forum topic.
+        """
+        return [message.public() for message in _in_thread(chat, thread_id)]
+
+    def bot_messages(self, chat: SimChat, *, thread_id: int | None = None) -> list[JsonDict]:
+        """The bot's messages in the chat, or only those in forum topic `thread_id`."""
+        return [message.public() for message in _in_thread(chat, thread_id) if message.by_bot]
+
+    @staticmethod
+    def topic_of(message: JsonDict) -> int | None:
+        """The forum topic (thread id) a message is in; None for General or no forum."""
+        return topic_of(message)
 
     def documents(self, chat: SimChat) -> list[SentDocument]:
         """Documents the bot sent to the chat, with their bytes."""
@@ -176,3 +186,10 @@ class Observation:
             f"getUpdates waiting now: {queue.polls_waiting}."
         )
         return "\n".join(lines)
+
+
+def _in_thread(chat: SimChat, thread_id: int | None) -> list[StoredMessage]:
+    messages = list(chat.messages.values())
+    if thread_id is None:
+        return messages
+    return [message for message in messages if topic_of(message.data) == thread_id]

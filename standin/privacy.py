@@ -4,6 +4,10 @@ With privacy mode on (the default for every bot), a group member's message is
 delivered only if it is plainly meant for this bot: a command addressed to it
 (or a bare command while it was the last bot to speak), a reply to one of its
 messages, a mention of it, or a service message. Private chats deliver all.
+
+Bots never see each other's messages, but a message sent on behalf of a chat
+(an anonymous group admin) shows a placeholder bot, GroupAnonymousBot, in
+`from`: it is a person's message and follows the rules above.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ SERVICE_FIELDS = frozenset(
         "new_chat_members", "left_chat_member", "new_chat_title", "new_chat_photo",
         "delete_chat_photo", "group_chat_created", "supergroup_chat_created",
         "migrate_to_chat_id", "migrate_from_chat_id", "pinned_message",
-        "message_auto_delete_timer_changed",
+        "message_auto_delete_timer_changed", "forum_topic_created",
     }
 )  # fmt: skip
 
@@ -37,13 +41,18 @@ def bot_can_read(chat: SimChat) -> bool:
 def bot_receives(message: JsonDict, chat: SimChat, bot: SimUser, privacy_mode: bool) -> bool:
     if not bot_can_read(chat):
         return False
-    if message.get("from", {}).get("is_bot"):
-        return False  # bots never see each other's messages
+    if _from_another_bot(message):
+        return False
     if chat.type == "private" or is_service_message(message):
         return True
     if not privacy_mode or chat.bot_status == "administrator":
         return True
     return _command_for(message, chat, bot) or _replies_to(message, bot) or _mentions(message, bot)
+
+
+def _from_another_bot(message: JsonDict) -> bool:
+    # `sender_chat` marks a post on behalf of a chat, whose `from` is only a placeholder.
+    return bool(message.get("from", {}).get("is_bot")) and "sender_chat" not in message
 
 
 def _text_and_entities(message: JsonDict) -> tuple[str, list[JsonDict]]:

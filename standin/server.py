@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -9,15 +10,18 @@ from aiohttp import web
 
 from .common import JsonDict
 from .errors import NOT_FOUND, UNAUTHORIZED, ApiError
-from .methods import Described, find_method
+from .methods import Described, Handler, find_method
 from .methods.files import MAX_UPLOAD_BYTES
 from .params import Params
-from .state import ApiCall, World
+from .state import ApiCall, LostAnswer, World
 
 log = logging.getLogger(__name__)
 
 # Long polls wait for the world, not for the stand-in; they do not make it busy.
 _NOT_BUSY = frozenset({"getUpdates"})
+# aiohttp does not tell a handler that its client hung up, so a held request
+# looks at its connection this often.
+_HANG_UP_POLL_SECONDS = 0.02
 
 
 class ApiServer:
@@ -63,39 +67,83 @@ class ApiServer:
         try:
             parsed = await Params.from_request(request)
             params = parsed.decoded()
-            injected = self.world.injected_errors.get(method)
-            if injected:
-                outcome: Any = injected.popleft()
+            injected = self._take_injected(method)
+            if isinstance(injected, LostAnswer):
+                # Telegram's worst case is `executed`: the work is done, the answer lost.
+                done = await self._perform(method, handler, parsed) if injected.executed else None
+                self._record_lost(method, params, injected, done)
+                return await self._withhold_answer(request, injected)
+            if injected is not None:
+                outcome: Any = injected
             else:
-                outcome = await handler(self.world, parsed)
+                outcome = await self._perform(method, handler, parsed)
         except ApiError as error:
             outcome = error
         except Exception as exc:
-            # A fault in the stand-in itself: answer like a server error, and say so.
-            log.exception("stand-in failed in %s", method)
-            outcome = ApiError(500, f"Internal Server Error: stand-in bug: {exc!r}")
+            outcome = self._stand_in_bug(method, exc)
         finally:
             if busy:
                 self.world.requests_in_flight -= 1
-        # A client that hung up (python-telegram-bot abandons its long poll when it
-        # stops) never sees this answer; logging it would report an error nobody got.
-        heard = request.transport is not None and not request.transport.is_closing()
-        return self._respond(method, params, outcome, record=heard)
+        return self._respond(method, params, outcome, record=_still_listening(request))
+
+    def _take_injected(self, method: str) -> ApiError | LostAnswer | None:
+        queue = self.world.injected_errors.get(method)
+        return queue.popleft() if queue else None
+
+    async def _perform(self, method: str, handler: Handler, parsed: Params) -> Any:
+        """The method's result, or the ApiError it fails with."""
+        try:
+            return await handler(self.world, parsed)
+        except ApiError as error:
+            return error
+        except Exception as exc:
+            return self._stand_in_bug(method, exc)
+
+    def _stand_in_bug(self, method: str, exc: Exception) -> ApiError:
+        # A fault in the stand-in itself: answer like a server error, and say so.
+        log.exception("stand-in failed in %s", method)
+        return ApiError(500, f"Internal Server Error: stand-in bug: {exc!r}")
+
+    async def _withhold_answer(self, request: web.Request, fault: LostAnswer) -> web.Response:
+        """Give no HTTP answer: hold the request until the client gives up, or drop it."""
+        await self._hold(request, at_most=fault.hold)
+        if request.transport is not None:
+            request.transport.close()
+        # Never written: aiohttp quietly gives up on a closed connection.
+        return web.Response(status=204)
+
+    def _record_lost(self, method: str, params: JsonDict, fault: LostAnswer, done: Any) -> None:
+        """Log the call before the wait, so a test that just saw its client give up finds it.
+
+        `answer` keeps the body the client never got (None if nothing was done).
+        """
+        answer = _envelope(done) if fault.executed else None
+        if fault.hold is None:
+            description = "no answer: held until the client gave up (injected timeout)"
+        else:
+            description = f"no answer: connection dropped after {fault.hold}s (injected)"
+        record = {"description": description, "executed": fault.executed, "answer": answer}
+        call = ApiCall(method, params, False, record, self.world.clock(), lost=fault.kind)
+        self.world.calls.append(call)
+        self.world.changed()
+
+    async def _hold(self, request: web.Request, at_most: float | None) -> None:
+        """Keep a request open while its client waits (at most that long), until stop()."""
+        loop = asyncio.get_running_loop()
+        deadline = None if at_most is None else loop.time() + at_most
+        while _still_listening(request) and not self.world.closing:
+            left = _HANG_UP_POLL_SECONDS if deadline is None else deadline - loop.time()
+            if left <= 0:
+                return
+            # The world's change signal wakes this at once when stop() is called.
+            await self.world.signal.wait(min(left, _HANG_UP_POLL_SECONDS))
 
     def _respond(
         self, method: str, params: JsonDict, outcome: Any, record: bool = True
     ) -> web.Response:
-        if isinstance(outcome, ApiError):
-            body = outcome.envelope()
-            status = outcome.error_code
-            recorded: Any = body
-        else:
-            result = outcome.result if isinstance(outcome, Described) else outcome
-            body = {"ok": True, "result": result}
-            if isinstance(outcome, Described):
-                body["description"] = outcome.description
-            status = 200
-            recorded = result
+        body = _envelope(outcome)
+        status = outcome.error_code if isinstance(outcome, ApiError) else 200
+        recorded = body if isinstance(outcome, ApiError) else body["result"]
         if record:
             call = ApiCall(method, params, status == 200, recorded, self.world.clock())
             self.world.calls.append(call)
@@ -111,3 +159,18 @@ class ApiServer:
             return web.json_response(NOT_FOUND.envelope(), status=404)
         content_type = stored.mime_type or "application/octet-stream"
         return web.Response(body=stored.data, headers={"Content-Type": content_type})
+
+
+def _envelope(outcome: Any) -> JsonDict:
+    """The JSON body Telegram answers with for a result or an ApiError."""
+    if isinstance(outcome, ApiError):
+        return outcome.envelope()
+    if isinstance(outcome, Described):
+        return {"ok": True, "result": outcome.result, "description": outcome.description}
+    return {"ok": True, "result": outcome}
+
+
+def _still_listening(request: web.Request) -> bool:
+    # A client that hung up (python-telegram-bot abandons its long poll when it
+    # stops, or gives up on a slow answer) never sees what we would answer.
+    return request.transport is not None and not request.transport.is_closing()

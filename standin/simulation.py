@@ -16,12 +16,18 @@ from .formatting import MAX_TEXT_LENGTH, format_text, text_fields
 from .markup import callback_data_of
 from .members import member_object, push_my_chat_member
 from .state import CallbackRecord, SimChat, SimUser, StoredMessage, World
+from .topics import MAX_TOPIC_NAME_LENGTH, Placement, new_topic_fields, place
 
 # Ids beyond 32 bits, like real ones, so int32 mistakes show up in tests.
 USER_ID_BASE = 6_100_000_000
 GROUP_ID_BASE = 4_800_000_000
 SUPERGROUP_ID_BASE = 1_002_400_000_000
 START_PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+# What `from` shows for anything an anonymous group admin posts; the group itself
+# appears as `sender_chat`.
+GROUP_ANONYMOUS_BOT = SimUser(
+    id=1087968824, first_name="Group", username="GroupAnonymousBot", is_bot=True
+)
 # A 1×1 transparent PNG: photos need real bytes behind getFile.
 _PIXEL_PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
@@ -61,11 +67,17 @@ class Simulation:
         members: Sequence[SimUser] = (),
         *,
         supergroup: bool = False,
+        forum: bool = False,
         admins: Sequence[SimUser] = (),
     ) -> SimChat:
-        """A group without the bot; the first member is its creator."""
+        """A group without the bot; the first member is its creator.
+
+        A forum (a supergroup with topics) starts with only its General topic;
+        open more with create_topic.
+        """
         if any(admin not in members for admin in admins):
             raise ValueError("admins must also be members")
+        supergroup = supergroup or forum  # only supergroups can have topics
         number = self.world.serial()
         chat = SimChat(
             id=-(SUPERGROUP_ID_BASE + number) if supergroup else -(GROUP_ID_BASE + number),
@@ -74,9 +86,30 @@ class Simulation:
             members=list(members),
             admin_ids={admin.id for admin in admins},
             creator_id=members[0].id if members else None,
+            is_forum=forum,
         )
+        if forum:
+            # On Telegram a forum's message 1 opened the chat, and id 1 stands for the
+            # General topic; counting from 2 keeps every created topic off that id.
+            chat.next_message_id = 2
         self.world.chats[chat.id] = chat
         return chat
+
+    async def create_topic(self, group: SimChat, name: str, by: SimUser) -> int:
+        """A member opens a forum topic; returns its thread id.
+
+        The topic is the thread of the `forum_topic_created` service message this
+        posts, so its thread id is that message's id.
+        """
+        self._require_member(by, group)
+        if not group.is_forum:
+            raise ValueError(f"{group.title!r} is not a forum; create_group(..., forum=True)")
+        if not 1 <= len(name) <= MAX_TOPIC_NAME_LENGTH:
+            raise ValueError(f"a topic name is 1-{MAX_TOPIC_NAME_LENGTH} characters")
+        thread_id = group.next_message_id  # the id the service message is about to get
+        group.topics[thread_id] = name
+        self._person_posts(group, by, new_topic_fields(thread_id, name))
+        return thread_id
 
     def private_chat(self, user: SimUser) -> SimChat:
         return self.world.private_chat(user)
@@ -192,25 +225,38 @@ class Simulation:
         return await self.send_message(user, chat, text)
 
     async def send_message(
-        self, user: SimUser, chat: SimChat, text: str, reply_to: int | None = None
+        self,
+        user: SimUser,
+        chat: SimChat,
+        text: str,
+        reply_to: int | None = None,
+        *,
+        thread_id: int | None = None,
+        anonymous: bool = False,
     ) -> JsonDict:
+        """The person writes a text; into forum topic `thread_id`, or as an anonymous admin.
+
+        A reply to a message in a topic lands in that topic without `thread_id`.
+        """
         self._require_can_write(user, chat, starting=text.startswith("/start"))
         formatted = format_text(text, None, None, self.world.user_api)
         if not formatted.text:
             raise ValueError("Telegram does not send an empty message")
         if utf16_len(formatted.text) > MAX_TEXT_LENGTH:
             raise ValueError("Telegram clients split texts over 4096 UTF-16 units")
-        original = self._reply_target(chat, reply_to)
+        where = self._placement(user, chat, reply_to, thread_id, anonymous)
         if chat.user is not None and text.startswith("/start") and not user.started_bot:
             user.started_bot = True
             chat.bot_status = "member"
-        return self._person_posts(chat, user, text_fields(formatted), original)
+        fields = text_fields(formatted) | where.fields
+        return self._person_posts(chat, user, fields, where.reply_to, anonymous=anonymous)
 
     async def edit_message(
         self, user: SimUser, chat: SimChat, message_id: int, text: str
     ) -> JsonDict:
+        """The person edits their text; thread, reply and sender stay as they were."""
         message = chat.messages.get(message_id)
-        if message is None or message.data["from"]["id"] != user.id or "text" not in message.data:
+        if message is None or message.written_by != user.id or "text" not in message.data:
             raise ValueError(f"{user.first_name} has no text message {message_id} in this chat")
         formatted = format_text(text, None, None, self.world.user_api)
         if not formatted.text:
@@ -230,6 +276,9 @@ class Simulation:
         chat: SimChat,
         caption: str | None = None,
         reply_to: int | None = None,
+        *,
+        thread_id: int | None = None,
+        anonymous: bool = False,
     ) -> JsonDict:
         sizes = []
         for side in (90, 320):
@@ -238,10 +287,19 @@ class Simulation:
             )
             size = _file_fields(stored.file_id, stored.file_unique_id, stored.data)
             sizes.append(size | {"width": side, "height": side})
-        return await self._send_media(user, chat, {"photo": sizes}, caption, reply_to)
+        return await self._send_media(
+            user, chat, {"photo": sizes}, caption, reply_to, thread_id, anonymous
+        )
 
     async def send_sticker(
-        self, user: SimUser, chat: SimChat, reply_to: int | None = None, emoji: str = "👍"
+        self,
+        user: SimUser,
+        chat: SimChat,
+        reply_to: int | None = None,
+        emoji: str = "👍",
+        *,
+        thread_id: int | None = None,
+        anonymous: bool = False,
     ) -> JsonDict:
         stored = self.world.store_file(
             b"RIFF\0\0\0\0WEBP", folder="stickers", filename="sticker.webp", mime_type="image/webp"
@@ -254,10 +312,19 @@ class Simulation:
             "is_video": False,
             "emoji": emoji,
         }
-        return await self._send_media(user, chat, {"sticker": sticker}, None, reply_to)
+        return await self._send_media(
+            user, chat, {"sticker": sticker}, None, reply_to, thread_id, anonymous
+        )
 
     async def send_voice(
-        self, user: SimUser, chat: SimChat, duration: int = 3, reply_to: int | None = None
+        self,
+        user: SimUser,
+        chat: SimChat,
+        duration: int = 3,
+        reply_to: int | None = None,
+        *,
+        thread_id: int | None = None,
+        anonymous: bool = False,
     ) -> JsonDict:
         stored = self.world.store_file(
             b"OggS" + bytes(60), folder="voice", filename="voice.ogg", mime_type="audio/ogg"
@@ -266,7 +333,9 @@ class Simulation:
             "duration": duration,
             "mime_type": "audio/ogg",
         }
-        return await self._send_media(user, chat, {"voice": voice}, None, reply_to)
+        return await self._send_media(
+            user, chat, {"voice": voice}, None, reply_to, thread_id, anonymous
+        )
 
     async def send_document(
         self,
@@ -278,6 +347,8 @@ class Simulation:
         mime_type: str = "application/octet-stream",
         caption: str | None = None,
         reply_to: int | None = None,
+        thread_id: int | None = None,
+        anonymous: bool = False,
     ) -> JsonDict:
         stored = self.world.store_file(
             data, folder="documents", filename=filename, mime_type=mime_type
@@ -286,7 +357,9 @@ class Simulation:
             "file_name": filename,
             "mime_type": mime_type,
         }
-        return await self._send_media(user, chat, {"document": document}, caption, reply_to)
+        return await self._send_media(
+            user, chat, {"document": document}, caption, reply_to, thread_id, anonymous
+        )
 
     async def press_button(self, user: SimUser, chat: SimChat, message_id: int, data: str) -> str:
         """Tap an inline button; returns the callback query id the bot must answer."""
@@ -326,11 +399,15 @@ class Simulation:
         fields: JsonDict,
         caption: str | None,
         reply_to: int | None,
+        thread_id: int | None,
+        anonymous: bool,
     ) -> JsonDict:
         self._require_can_write(user, chat, starting=False)
+        where = self._placement(user, chat, reply_to, thread_id, anonymous)
         if caption:
             fields |= text_fields(format_text(caption, None, None, self.world.user_api), "caption")
-        return self._person_posts(chat, user, fields, self._reply_target(chat, reply_to))
+        fields |= where.fields
+        return self._person_posts(chat, user, fields, where.reply_to, anonymous=anonymous)
 
     def _person_posts(
         self,
@@ -338,11 +415,36 @@ class Simulation:
         user: SimUser,
         fields: JsonDict,
         reply_to: StoredMessage | None = None,
+        *,
+        anonymous: bool = False,
     ) -> JsonDict:
-        message = self.world.post(chat, user, fields, reply_to=reply_to)
+        if anonymous:
+            # The group speaks instead of the person; only the stand-in remembers who.
+            fields = fields | {"sender_chat": chat.to_api()}
+            message = self.world.post(
+                chat, GROUP_ANONYMOUS_BOT, fields, reply_to=reply_to, author_id=user.id
+            )
+        else:
+            message = self.world.post(chat, user, fields, reply_to=reply_to)
         self.world.deliver(chat, message)
         self.world.emit("user_message", chat, message)
         return message.public()
+
+    def _placement(
+        self,
+        user: SimUser,
+        chat: SimChat,
+        reply_to: int | None,
+        thread_id: int | None,
+        anonymous: bool,
+    ) -> Placement:
+        """Check where a person's message may go before anything changes."""
+        if anonymous:
+            self._require_admin(user, chat)
+        if thread_id is not None and not chat.is_forum:
+            raise ValueError(f"{chat.title or 'this chat'!r} is not a forum; it has no topics")
+        # ThreadNotFound and ReplyInOtherThread are ValueErrors with a readable message.
+        return place(chat, thread_id, self._reply_target(chat, reply_to))
 
     def _reply_target(self, chat: SimChat, reply_to: int | None) -> StoredMessage | None:
         if reply_to is None:
@@ -357,6 +459,13 @@ class Simulation:
             raise ValueError("this group became a supergroup; use the chat that returned")
         if not chat.has_member(user):
             raise ValueError(f"{user.first_name} is not in {chat.title or 'this chat'!r}")
+
+    def _require_admin(self, user: SimUser, chat: SimChat) -> None:
+        # Telegram turns a basic group into a supergroup when an admin goes anonymous.
+        if chat.type != "supergroup":
+            raise ValueError("only supergroup admins can be anonymous (upgrade_to_supergroup)")
+        if user.id not in chat.admin_ids and user.id != chat.creator_id:
+            raise ValueError(f"{user.first_name} is not an admin of {chat.title!r}")
 
     def _require_can_write(self, user: SimUser, chat: SimChat, *, starting: bool) -> None:
         self._require_member(user, chat)

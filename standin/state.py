@@ -17,7 +17,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, Literal
 
 from .common import Clock, JsonDict
 from .errors import ApiError
@@ -27,6 +27,9 @@ from .privacy import bot_receives
 from .updates import UpdateQueue
 
 log = logging.getLogger(__name__)
+
+LostKind = Literal["timeout", "dropped"]
+"""How an injected fault kept an answer from the client (see LostAnswer)."""
 
 Listener = Callable[[str, "SimChat", JsonDict], None]
 """Called with ("sent"|"edited"|"deleted"|"user_message"|"document", chat, message)."""
@@ -74,10 +77,17 @@ class StoredMessage:
     data: JsonDict
     by_bot: bool
     delivered: bool = False
+    # Who really wrote it when `from` shows a placeholder such as GroupAnonymousBot.
+    author_id: int | None = None
 
     @property
     def message_id(self) -> int:
         return int(self.data["message_id"])
+
+    @property
+    def written_by(self) -> int:
+        """The id of the account behind the message, anonymous or not."""
+        return self.author_id if self.author_id is not None else int(self.data["from"]["id"])
 
     def public(self) -> JsonDict:
         """For people looking at the chat: everything, including ForceReply markup."""
@@ -109,6 +119,8 @@ class SimChat:
     last_bot_poster: int | None = None
     messages: dict[int, StoredMessage] = field(default_factory=dict, repr=False)
     next_message_id: int = 1
+    is_forum: bool = False
+    topics: dict[int, str] = field(default_factory=dict)  # thread id → topic name
 
     @property
     def is_group(self) -> bool:
@@ -122,7 +134,10 @@ class SimChat:
             if self.user.username is not None:
                 chat["username"] = self.user.username
             return chat
-        return {"id": self.id, "type": self.type, "title": self.title}
+        chat = {"id": self.id, "type": self.type, "title": self.title}
+        if self.is_forum:
+            chat["is_forum"] = True
+        return chat
 
     def has_member(self, user: SimUser) -> bool:
         if self.user is not None:
@@ -171,6 +186,26 @@ class ApiCall:
     ok: bool
     result_or_error: Any
     at: float
+    # How an injected fault kept the answer from the client: "timeout" (held until
+    # the client gave up) or "dropped" (connection closed); None if it was answered.
+    lost: LostKind | None = None
+
+
+@dataclass(frozen=True)
+class LostAnswer:
+    """An injected fault: the call gets no HTTP answer at all.
+
+    `hold` None keeps the request open until the client gives up (a timeout);
+    a number of seconds waits that long, then closes the connection. With
+    `executed` the method is carried out first, so only the answer is lost.
+    """
+
+    hold: float | None
+    executed: bool
+
+    @property
+    def kind(self) -> LostKind:
+        return "timeout" if self.hold is None else "dropped"
 
 
 @dataclass
@@ -233,7 +268,8 @@ class World:
         self.bot_texts: dict[tuple[str, str], str] = {}
         self.webhook: WebhookConfig | None = None
         self.calls: list[ApiCall] = []
-        self.injected_errors: dict[str, deque[ApiError]] = {}
+        # Per method, in the order injected: error envelopes and lost answers.
+        self.injected_errors: dict[str, deque[ApiError | LostAnswer]] = {}
         self.requests_in_flight = 0
         self.webhook_in_flight = False
         self.closing = False
@@ -290,8 +326,12 @@ class World:
         by_bot: bool = False,
         reply_to: StoredMessage | None = None,
         reply_markup: JsonDict | None = None,
+        author_id: int | None = None,
     ) -> StoredMessage:
-        """Store a new message in the chat (no delivery, no notification yet)."""
+        """Store a new message in the chat (no delivery, no notification yet).
+
+        `author_id` names the real writer when `sender` is a placeholder account.
+        """
         data: JsonDict = {
             "message_id": chat.next_message_id,
             "from": sender.to_api(),
@@ -306,7 +346,7 @@ class World:
         if reply_markup is not None:
             data["reply_markup"] = reply_markup
         chat.next_message_id += 1
-        message = StoredMessage(data, by_bot=by_bot)
+        message = StoredMessage(data, by_bot=by_bot, author_id=author_id)
         chat.messages[message.message_id] = message
         return message
 

@@ -1,22 +1,25 @@
-"""The groups the bot is in: their title and the language it speaks there."""
+"""The groups the bot is in: the language it speaks there, and whether it is still in."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from .db import changed_rows
 from .errors import insert_race
-from .models import BotMessage, Case, Chat, Meeting
+from .models import OUTBOX_DROPPED as DROPPED
+from .models import OUTBOX_PENDING, BotMessage, Case, Chat, Meeting, OutboxRow
 from .schools import SchoolRepository
 
 
 @dataclass(frozen=True)
 class ChatRecord:
     chat_id: int
-    title: str | None
     language: str
+    removed: bool = False
 
 
 class ChatRepository:
@@ -27,31 +30,24 @@ class ChatRepository:
     async def get(self, chat_id: int) -> ChatRecord | None:
         row = (
             await self._session.execute(
-                select(Chat.chat_id, Chat.title, Chat.language).where(Chat.chat_id == chat_id)
+                select(Chat.chat_id, Chat.language, Chat.removed_at).where(Chat.chat_id == chat_id)
             )
         ).one_or_none()
-        return None if row is None else ChatRecord(row.chat_id, row.title, row.language)
+        if row is None:
+            return None
+        return ChatRecord(row.chat_id, row.language, row.removed_at is not None)
 
-    async def get_or_create(
-        self, chat_id: int, title: str | None = None, *, language: str = "nl"
-    ) -> ChatRecord:
-        """The chat, created with `language` if new; a changed `title` is stored."""
+    async def get_or_create(self, chat_id: int, *, language: str = "nl") -> ChatRecord:
+        """The chat, created with `language` if new."""
         found = await self.get(chat_id)
-        if found is None:
-            school_id = await self._school.id()
-            with insert_race(f"chat {chat_id}"):
-                await self._session.execute(
-                    insert(Chat).values(
-                        chat_id=chat_id, title=title, language=language, school_id=school_id
-                    )
-                )
-            return ChatRecord(chat_id, title, language)
-        if title is not None and title != found.title:
+        if found is not None:
+            return found
+        school_id = await self._school.id()
+        with insert_race(f"chat {chat_id}"):
             await self._session.execute(
-                update(Chat).where(Chat.chat_id == chat_id).values(title=title)
+                insert(Chat).values(chat_id=chat_id, language=language, school_id=school_id)
             )
-            return ChatRecord(chat_id, title, found.language)
-        return found
+        return ChatRecord(chat_id, language)
 
     async def set_language(self, chat_id: int, language: str) -> None:
         chat = await self.get_or_create(chat_id, language=language)
@@ -60,20 +56,69 @@ class ChatRepository:
                 update(Chat).where(Chat.chat_id == chat_id).values(language=language)
             )
 
-    async def migrate(self, old_chat_id: int, new_chat_id: int) -> None:
+    async def set_removed(self, chat_id: int, removed_at: dt.datetime | None) -> bool:
+        """Mark the bot as out of the group (a time) or back in (None).
+
+        Returns whether that changed anything, so a repeated update acts once.
+        """
+        chat = await self.get_or_create(chat_id)
+        if chat.removed == (removed_at is not None):
+            return False
+        await self._session.execute(
+            update(Chat).where(Chat.chat_id == chat_id).values(removed_at=removed_at)
+        )
+        return True
+
+    async def migrate(self, old_chat_id: int, new_chat_id: int) -> bool:
         """A group became a supergroup: everything under the old id moves to the new one.
 
+        The old group's message ids mean nothing in the supergroup (Telegram
+        numbers each chat's messages anew), so the remembered ones are
+        forgotten rather than moved: editing them would edit a stranger's
+        message or fail. What the outbox still owes the group goes to the
+        supergroup.
+
         Idempotent: Telegram reports the move twice (in the old group and in
-        the new supergroup), and once moved nothing is left under the old id.
-        A chat row the new id got in between (an update from the supergroup
-        that arrived first) is replaced by the old one, which carries the
-        group's settings.
+        the new supergroup), and the sender may meet it a third time. Returns
+        whether anything moved, so the caller acts on the move once. A chat
+        row the new id got in between (an update from the supergroup that
+        arrived first) is replaced by the old one, which carries the group's
+        settings.
         """
         if old_chat_id == new_chat_id:
-            return
+            return False
         if await self.get(old_chat_id) is not None:
             await self._session.execute(delete(Chat).where(Chat.chat_id == new_chat_id))
-        for column in (Chat.chat_id, Case.chat_id, Meeting.chat_id, BotMessage.chat_id):
-            await self._session.execute(
+        await self._session.execute(delete(BotMessage).where(BotMessage.chat_id == old_chat_id))
+        moved = 0
+        for column in (Chat.chat_id, Case.chat_id, Meeting.chat_id):
+            result = await self._session.execute(
                 update(column.class_).where(column == old_chat_id).values({column: new_chat_id})
             )
+            moved += changed_rows(result)
+        return moved + await self._move_pending(old_chat_id, new_chat_id) > 0
+
+    async def _move_pending(self, old_chat_id: int, new_chat_id: int) -> int:
+        """Pending outbox rows go along, without what names an old message.
+
+        A row that acts on a message of the old group (`message_id`) is dropped,
+        and a reply to one (`reply_to`) is sent as a plain message: in the
+        supergroup those ids belong to other messages.
+        """
+        rows = await self._session.execute(
+            select(OutboxRow.id, OutboxRow.payload).where(
+                OutboxRow.chat_id == old_chat_id, OutboxRow.status == OUTBOX_PENDING
+            )
+        )
+        moved = 0
+        for row_id, payload in rows.all():
+            values: dict[str, object] = {"chat_id": new_chat_id}
+            if "message_id" in payload:
+                values["status"] = DROPPED
+            elif payload.get("reply_to"):
+                values["payload"] = {**payload, "reply_to": None}
+            await self._session.execute(
+                update(OutboxRow).where(OutboxRow.id == row_id).values(values)
+            )
+            moved += 1
+        return moved

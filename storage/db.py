@@ -62,7 +62,8 @@ class Database:
         sqlite = parsed.get_backend_name() == "sqlite"
         if sqlite:
             _create_parent_folder(parsed)
-        self._engine = create_async_engine(parsed, echo=echo)
+        # hide_parameters: an error or log line must never carry what someone typed.
+        self._engine = create_async_engine(parsed, echo=echo, hide_parameters=True)
         if sqlite:
             event.listen(self._engine.sync_engine, "connect", _configure_sqlite)
         self._sessions = async_sessionmaker(self._engine, expire_on_commit=False)
@@ -123,3 +124,8 @@ def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
+
+
+def changed_rows(result: object) -> int:
+    """How many rows an UPDATE or DELETE changed (`CursorResult.rowcount`, loosely typed)."""
+    return int(getattr(result, "rowcount", 0) or 0)

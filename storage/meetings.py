@@ -29,6 +29,8 @@ from .models import MEETING_IS_ACTIVE, AgreementRow, Meeting
 class LoadedMeeting:
     id: int
     chat_id: int
+    # The forum topic the meeting runs in (None: the chat itself, or General).
+    thread_id: int | None
     # The version `state` was read at; `save` writes only over that version.
     version: int
     state: MeetingState
@@ -40,7 +42,12 @@ class MeetingRepository:
         self._cases = cases
 
     async def create(
-        self, chat_id: int, make_state: Callable[[int], MeetingState], now: dt.datetime
+        self,
+        chat_id: int,
+        make_state: Callable[[int], MeetingState],
+        now: dt.datetime,
+        *,
+        thread_id: int | None = None,
     ) -> LoadedMeeting:
         """A new meeting in `chat_id`, its state built by `make_state(meeting_id)`.
 
@@ -54,6 +61,7 @@ class MeetingRepository:
         # the same transaction, so nobody ever sees it empty.
         inserted = insert(Meeting).values(
             chat_id=chat_id,
+            thread_id=thread_id,
             status="",
             language="",
             state={},
@@ -71,12 +79,14 @@ class MeetingRepository:
     async def active_in_chat(self, chat_id: int) -> LoadedMeeting | None:
         return await self._first(Meeting.chat_id == chat_id, MEETING_IS_ACTIVE)
 
-    async def running(self) -> list[LoadedMeeting]:
-        """Every active meeting, oldest first: what to resume after a restart."""
+    async def idle_since(self, before: dt.datetime) -> list[tuple[int, int, int | None]]:
+        """Active meetings nothing happened in since `before`: (id, chat, thread), oldest first."""
         rows = await self._session.execute(
-            select(*_LOADED).where(MEETING_IS_ACTIVE).order_by(Meeting.id)
+            select(Meeting.id, Meeting.chat_id, Meeting.thread_id)
+            .where(MEETING_IS_ACTIVE, Meeting.updated_at < before)
+            .order_by(Meeting.id)
         )
-        return [_loaded(row) for row in rows]
+        return [(meeting_id, chat_id, thread_id) for meeting_id, chat_id, thread_id in rows]
 
     async def last_finished_in_chat(self, chat_id: int) -> LoadedMeeting | None:
         return await self._first(
@@ -117,7 +127,7 @@ class MeetingRepository:
                 evaluation_date=state.evaluation_date,
                 updated_at=now,
             )
-            .returning(Meeting.chat_id, Meeting.case_id)
+            .returning(Meeting.chat_id, Meeting.thread_id, Meeting.case_id)
         )
         row = stored.one_or_none()
         if row is None:
@@ -130,7 +140,7 @@ class MeetingRepository:
             )
         if state.status is Status.FINISHED:
             await self._record_agreements(meeting_id, case_id, state, now)
-        return LoadedMeeting(meeting_id, chat_id, version + 1, state)
+        return LoadedMeeting(meeting_id, chat_id, row.thread_id, version + 1, state)
 
     async def _record_agreements(
         self, meeting_id: int, case_id: int | None, state: MeetingState, now: dt.datetime
@@ -157,11 +167,11 @@ class MeetingRepository:
         return None if row is None else _loaded(row)
 
 
-_LOADED = (Meeting.id, Meeting.chat_id, Meeting.version, Meeting.state)
+_LOADED = (Meeting.id, Meeting.chat_id, Meeting.thread_id, Meeting.version, Meeting.state)
 
 
 def _loaded(row: Row[Any]) -> LoadedMeeting:
-    return LoadedMeeting(row.id, row.chat_id, row.version, decode_state(row.state))
+    return LoadedMeeting(row.id, row.chat_id, row.thread_id, row.version, decode_state(row.state))
 
 
 def _agreement_row(

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Date,
     DateTime,
     Dialect,
@@ -94,14 +95,18 @@ class School(Base):
 
 
 class Chat(Base):
-    """A Telegram group the bot is in, and the language it talks there."""
+    """A Telegram group the bot is in, and the language it talks there.
+
+    No title: schools name groups after the child. `removed_at` is set while the
+    bot is out of the group; the outbox holds what it owes the group until then.
+    """
 
     __tablename__ = "chats"
 
     chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    title: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
     language: Mapped[str] = mapped_column(String(LANGUAGE_LENGTH), server_default="nl")
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
+    removed_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -138,6 +143,8 @@ class Meeting(Base):
         ForeignKey("cases.id", ondelete="CASCADE"), index=True
     )
     chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    # The forum topic the meeting was started in: all its messages go there.
+    thread_id: Mapped[int | None] = mapped_column(BigInteger)
     kind: Mapped[str | None] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(32))
     language: Mapped[str] = mapped_column(String(LANGUAGE_LENGTH))
@@ -208,3 +215,49 @@ class BotMessage(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger)
     message_id: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class OutboxRow(Base):
+    """One Bot API call the bot owes a chat, stored with the state change that caused it.
+
+    Rows of one chat are delivered in `id` order by the one sender (`bot/sender.py`).
+    `status` is pending until delivered (done), refused for good (failed), or
+    replaced by a newer prompt (dropped). `sent_at` of delivered rows is the
+    group's send budget, so it survives a restart. `prompt` marks a row that
+    asks someone something (a question or buttons): when the meeting's prompt
+    is posted anew, a prompt still pending is dropped instead of posted twice.
+    """
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    thread_id: Mapped[int | None] = mapped_column(BigInteger)
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    method: Mapped[str] = mapped_column(String(16))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    prompt: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer)
+    due_at: Mapped[dt.datetime]
+    created_at: Mapped[dt.datetime]
+    sent_at: Mapped[dt.datetime | None]
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+OUTBOX_PENDING = "pending"
+OUTBOX_DROPPED = "dropped"
+_IS_PENDING = OutboxRow.status == OUTBOX_PENDING
+# The sender's two questions: "what is pending, per chat, oldest first" (a
+# small partial index: pending rows are few) and "what did this chat get in
+# the last minute" (the budget).
+Index(
+    "ix_outbox_pending_chat_id",
+    OutboxRow.chat_id,
+    OutboxRow.id,
+    sqlite_where=_IS_PENDING,
+    postgresql_where=_IS_PENDING,
+)
+Index("ix_outbox_chat_id_sent_at", OutboxRow.chat_id, OutboxRow.sent_at)

@@ -8,6 +8,7 @@ from .bot_messages import BotMessageRepository
 from .cases import CaseRepository
 from .chats import ChatRepository
 from .meetings import MeetingRepository
+from .outbox import OutboxRepository
 from .schools import SchoolRepository
 
 
@@ -19,3 +20,4 @@ class Repositories:
         self.cases = CaseRepository(session, school)
         self.meetings = MeetingRepository(session, self.cases)
         self.bot_messages = BotMessageRepository(session)
+        self.outbox = OutboxRepository(session)

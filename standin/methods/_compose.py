@@ -1,4 +1,4 @@
-"""What sending and editing methods share: text, captions, replies, flood control."""
+"""What sending and editing methods share: text, captions, replies, threads, flood control."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from ..errors import bad_request
 from ..formatting import MAX_CAPTION_LENGTH, MAX_TEXT_LENGTH, FormattedText, format_text
 from ..params import Params
 from ..state import SimChat, StoredMessage, World
+from ..topics import Placement, ReplyInOtherThread, ThreadNotFound, place
 
 
 def message_text(world: World, params: Params) -> FormattedText:
@@ -60,15 +61,24 @@ def reply_target(chat: SimChat, params: Params) -> StoredMessage | None:
     return original
 
 
-def send_options(chat: SimChat, params: Params) -> JsonDict:
-    """Message fields that echo send options: topic thread, protection, link previews."""
+def placement(chat: SimChat, params: Params) -> Placement:
+    """The thread a send lands in (message_thread_id, or its reply's) and what it replies to."""
+    reply_to = reply_target(chat, params)
+    # 0 is what clients send for "no thread", like leaving the parameter out.
+    thread = params.integer("message_thread_id") or None
+    try:
+        return place(chat, thread, reply_to)
+    except ThreadNotFound:
+        raise bad_request("message thread not found") from None
+    except ReplyInOtherThread:
+        # allow_sending_without_reply does not help here: Telegram documents it as
+        # always false for a reply in another forum topic.
+        raise bad_request("message to be replied not found") from None
+
+
+def send_options(params: Params) -> JsonDict:
+    """Message fields that echo send options: protection, link previews."""
     fields: JsonDict = {}
-    thread = params.integer("message_thread_id")
-    if thread:
-        # Only supergroups have threads; a thread is named by its first message.
-        if chat.type != "supergroup" or thread not in chat.messages:
-            raise bad_request("message thread not found")
-        fields["message_thread_id"] = thread
     if params.flag("protect_content"):
         fields["has_protected_content"] = True
     previews = params.json("link_preview_options")

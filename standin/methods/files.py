@@ -12,8 +12,8 @@ from ._access import writable_chat
 from ._compose import (
     caption_text,
     count_outgoing,
+    placement,
     post_from_bot,
-    reply_target,
     send_options,
 )
 from ._registry import api_method
@@ -42,15 +42,16 @@ async def send_document(world: World, params: Params) -> JsonDict:
     stored = _document_file(world, params)
     caption = caption_text(world, params)
     markup = check_reply_markup(params.json("reply_markup"))
-    reply_to = reply_target(chat, params)
+    where = placement(chat, params)
     fields = (
         {"document": document_object(stored)}
         | text_fields(caption, key="caption")
-        | send_options(chat, params)
+        | where.fields
+        | send_options(params)
     )
     count_outgoing(world, chat)
     message = post_from_bot(
-        world, chat, fields, reply_to=reply_to, reply_markup=markup, kind="document"
+        world, chat, fields, reply_to=where.reply_to, reply_markup=markup, kind="document"
     )
     return message.api()
 

@@ -13,8 +13,8 @@ from ._compose import (
     caption_text,
     count_outgoing,
     message_text,
+    placement,
     post_from_bot,
-    reply_target,
     send_options,
 )
 from ._registry import api_method
@@ -31,10 +31,10 @@ async def send_message(world: World, params: Params) -> JsonDict:
     chat = writable_chat(world, params)
     formatted = message_text(world, params)
     markup = check_reply_markup(params.json("reply_markup"))
-    reply_to = reply_target(chat, params)
-    fields = text_fields(formatted) | send_options(chat, params)
+    where = placement(chat, params)
+    fields = text_fields(formatted) | where.fields | send_options(params)
     count_outgoing(world, chat)
-    message = post_from_bot(world, chat, fields, reply_to=reply_to, reply_markup=markup)
+    message = post_from_bot(world, chat, fields, reply_to=where.reply_to, reply_markup=markup)
     return message.api()
 
 

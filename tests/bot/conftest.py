@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from telegram import Update
 
-from rondetafel.bot.app import build_application, start_services
+from rondetafel.bot.app import build_application, start_services, stop_services
 from rondetafel.bot.callback_data import decode
-from rondetafel.bot.services import RondetafelApp
+from rondetafel.bot.services import SERVICES, RondetafelApp
 from rondetafel.flows.events import Button
 from rondetafel.settings import Settings
 from rondetafel.storage.db import Database
@@ -30,7 +30,10 @@ class Harness:
     db: Database
 
     async def send(self, update: Update) -> None:
+        """Handle the update, then deliver what it owes the chat (the sender's loop does
+        that in the running bot; here the test waits for it)."""
         await self.app.process_update(update)
+        await self.app.bot_data[SERVICES].sender.drain()
 
     def messages(self) -> list[Call]:
         return self.request.messages()
@@ -75,7 +78,13 @@ class Harness:
 
 @pytest.fixture
 async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
-    settings = Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")  # type: ignore[call-arg]
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        # No pacing: these tests look at what is sent, not at Telegram's limits.
+        chat_messages_per_second=1000,
+        group_messages_per_minute=100_000,
+    )
     db = Database(settings.database_url)
     request = RecordingRequest()
     app = build_application(
@@ -86,5 +95,6 @@ async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
     try:
         yield Harness(app, request, GroupChat(app.bot), db)
     finally:
+        await stop_services(app)
         await app.shutdown()
         await db.dispose()

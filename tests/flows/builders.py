@@ -24,6 +24,7 @@ from rondetafel.flows.events import (
     Replied,
     RepliedWithMedia,
     Resumed,
+    ResumeReason,
     StopRequested,
 )
 from rondetafel.flows.script import MeetingKind, Role
@@ -120,7 +121,7 @@ def request_stop(state: MeetingState, person: Person) -> Outcome:
 
 
 def resume(state: MeetingState) -> Outcome:
-    return transition(state, Resumed(), NOW)
+    return transition(state, Resumed(ResumeReason.BACK), NOW)
 
 
 # ---------------------------------------------------------------- set-ups

@@ -69,11 +69,34 @@ def test_a_reply_from_someone_whose_turn_it_is_not_is_kept_as_a_side_note() -> N
     assert not outcome.state.points("meeting_goals")
 
 
-def test_a_side_note_with_several_lines_is_shown_line_by_line() -> None:
-    outcome = answer(running(), MENTOR, "one\ntwo")
+def test_a_side_note_of_several_lines_is_one_side_note_for_the_chair() -> None:
+    outcome = answer(running(), MENTOR, "one\n- two\n\nthree")
 
-    assert [type(e) for e in outcome.effects] == [ShowSideNote, ShowSideNote]
-    assert len(outcome.state.pending_side_notes()) == 2
+    [note] = outcome.state.pending_side_notes()
+    assert note.text == "one\ntwo\nthree"
+    assert outcome.effects == (ShowSideNote(note.seq),)
+
+
+def test_an_accepted_side_note_of_several_lines_counts_as_one_point_per_line() -> None:
+    state = answer(running(), MENTOR, "one\ntwo").state
+    [note] = state.pending_side_notes()
+
+    state = press(state, CHAIR, Button.ACCEPT_NOTE, note.seq).state
+
+    assert texts(state, "meeting_goals") == ["one\ntwo"]
+    assert state.pending_side_notes() == ()
+
+
+def test_editing_a_side_note_keeps_it_one_side_note_and_shows_it_to_the_chair_again() -> None:
+    message_id = next_message_id()
+    state = answer(running(), MENTOR, "one", message_id=message_id).state
+    [note] = state.pending_side_notes()
+
+    outcome = edit(state, MENTOR, message_id, "one\ntwo\nthree")
+
+    [edited] = outcome.state.pending_side_notes()
+    assert (edited.seq, edited.text) == (note.seq, "one\ntwo\nthree")
+    assert outcome.effects == (ShowSideNote(note.seq),)
 
 
 def test_the_chair_can_accept_a_side_note_as_a_point() -> None:
@@ -254,42 +277,28 @@ def test_an_edit_after_the_meeting_closed_changes_nothing(close: Button) -> None
     assert notices(outcome) == [Why.EDIT_AFTER_CLOSE]
 
 
-def test_a_side_note_edited_into_two_lines_shows_the_new_line_to_the_chair() -> None:
-    state = running()
+def test_editing_an_accepted_side_note_keeps_it_accepted_with_the_new_words() -> None:
     mid = next_message_id()
-    state = answer(state, MENTOR, "reads comics", message_id=mid).state
-
-    outcome = edit(state, MENTOR, mid, "reads comics\nat break")
-
-    new = [n for n in outcome.state.pending_side_notes() if n.text == "at break"]
-    assert new
-    assert ShowSideNote(new[0].seq) in outcome.effects
-
-
-def test_editing_a_partly_accepted_side_note_does_not_accept_the_rest() -> None:
-    state = running()
-    mid = next_message_id()
-    state = answer(state, MENTOR, "reads comics\nat break", message_id=mid).state
-    first, _ = state.pending_side_notes()
-    state = press(state, CHAIR, Button.ACCEPT_NOTE, first.seq).state
+    state = answer(running(), MENTOR, "reads comics\nat break", message_id=mid).state
+    [note] = state.pending_side_notes()
+    state = press(state, CHAIR, Button.ACCEPT_NOTE, note.seq).state
 
     outcome = edit(state, MENTOR, mid, "reads comics\nat every break")
 
-    marks = {c.text: c.mark for c in outcome.state.contributions if c.message_id == mid}
-    assert marks == {"reads comics": Mark.POINT, "at every break": Mark.SIDE_NOTE}
+    assert texts(outcome.state, "meeting_goals") == ["reads comics\nat every break"]
+    assert outcome.effects == ()
 
 
-def test_editing_a_side_note_keeps_what_the_chair_accepted() -> None:
-    state = running()
+def test_editing_a_dismissed_side_note_does_not_bring_it_back() -> None:
     mid = next_message_id()
-    state = answer(state, MENTOR, "off topic\nreads comics", message_id=mid).state
-    first, second = state.pending_side_notes()
-    state = press(state, CHAIR, Button.DISMISS_NOTE, first.seq).state
-    state = press(state, CHAIR, Button.ACCEPT_NOTE, second.seq).state
+    state = answer(running(), MENTOR, "off topic", message_id=mid).state
+    [note] = state.pending_side_notes()
+    state = press(state, CHAIR, Button.DISMISS_NOTE, note.seq).state
 
-    outcome = edit(state, MENTOR, mid, "off topic\nreads comics")
+    outcome = edit(state, MENTOR, mid, "off topic\nreally")
 
-    assert texts(outcome.state, "meeting_goals") == ["reads comics"]
+    assert outcome.state.pending_side_notes() == ()
+    assert texts(outcome.state, "meeting_goals") == []
 
 
 # ---------------------------------------------------------------- long answers

@@ -13,6 +13,7 @@ from rondetafel.flows.effects import (
     AskPupil,
     AskTurn,
     ConfirmStop,
+    Continues,
     Effect,
     MeetingFinished,
     MeetingStopped,
@@ -20,7 +21,7 @@ from rondetafel.flows.effects import (
     ShowKindChoice,
     Why,
 )
-from rondetafel.flows.events import Button
+from rondetafel.flows.events import Button, ResumeReason
 from rondetafel.flows.script import MeetingKind
 from rondetafel.flows.state import Awaiting, MeetingState, Status
 
@@ -127,13 +128,13 @@ def test_not_confirming_stop_lets_the_meeting_go_on() -> None:
     assert MeetingStopped() not in outcome.effects
 
 
-def test_only_the_chair_can_stop_the_meeting() -> None:
+def test_only_the_chair_or_a_group_admin_can_stop_the_meeting() -> None:
     state = start_meeting(KIND)
 
     outcome = request_stop(state, MENTOR)
 
     assert outcome.state == state
-    assert notices(outcome) == [Why.ONLY_CHAIR]
+    assert notices(outcome) == [Why.ONLY_CHAIR_OR_ADMIN]
 
 
 def test_only_the_chair_can_confirm_stop() -> None:
@@ -223,7 +224,7 @@ def test_resumed_re_presents_exactly_the_pending_prompt(index: int) -> None:
     outcome = resume(state)
 
     assert outcome.state == state
-    assert outcome.effects == (prompt,)
+    assert outcome.effects == (Continues(ResumeReason.BACK), prompt)
 
 
 @pytest.mark.parametrize("closed", [finished, stopped])

@@ -33,6 +33,7 @@ from rondetafel.flows.effects import (
     AskPupil,
     AskStarter,
     AskTurn,
+    Continues,
     MeetingFinished,
     MeetingStopped,
     Notice,
@@ -52,6 +53,7 @@ from rondetafel.flows.events import (
     Replied,
     RepliedWithMedia,
     Resumed,
+    ResumeReason,
     StopRequested,
 )
 from rondetafel.flows.script import MeetingKind, PhaseType, Role
@@ -252,9 +254,11 @@ def check_running(state: MeetingState) -> None:
         assert state.current is not None
         assert phase.question_for(state.current.role) is not None, (phase.key, state.current)
 
-    outcome = transition(state, Resumed(), NOW)
+    outcome = transition(state, Resumed(ResumeReason.BACK), NOW)
     assert outcome.state == state
-    [prompt] = outcome.effects
+    continues, prompt, *notes = outcome.effects
+    assert continues == Continues(ResumeReason.BACK)
+    assert notes == [ShowSideNote(n.seq) for n in state.pending_side_notes()]
     expected: dict[Awaiting, type] = {
         Awaiting.ANSWER: AskStarter if state.starter is not None else AskTurn,
         Awaiting.PHASE_CHOICE: AskOptionalPhase,
@@ -438,7 +442,7 @@ class MeetingMachine(RuleBasedStateMachine):
         elif state.status is Status.RUNNING:
             self.running_move(choice)
         else:
-            self.send(Resumed())
+            self.send(Resumed(ResumeReason.BACK))
 
     def gathering_move(self, choice: int) -> None:
         if len(self.state.participants) >= 3 and choice % 3 == 0:
@@ -534,7 +538,7 @@ class MeetingMachine(RuleBasedStateMachine):
 
     @rule()
     def the_bot_restarts(self) -> None:
-        self.send(Resumed())
+        self.send(Resumed(ResumeReason.BACK))
 
     @precondition(lambda self: bool(self.state.pending_side_notes()))
     @rule(accept=st.booleans())
@@ -590,10 +594,11 @@ def test_a_press_with_an_old_step_never_changes_the_state(
 
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda s: f"{s.status.value}-{s.kind}")
 def test_resumed_never_changes_the_state_and_shows_one_prompt(seed: MeetingState) -> None:
-    outcome = transition(seed, Resumed(), NOW)
+    outcome = transition(seed, Resumed(ResumeReason.BACK), NOW)
 
     assert outcome.state == seed
-    [prompt] = outcome.effects
+    continues, prompt = outcome.effects
+    assert continues == Continues(ResumeReason.BACK)
     assert isinstance(
         prompt,
         (

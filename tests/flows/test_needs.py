@@ -2,8 +2,8 @@
 
 import pytest
 
-from rondetafel.flows.effects import AskStarter, AskTurn, Done, Toast, Why
-from rondetafel.flows.events import Button
+from rondetafel.flows.effects import AskStarter, AskTurn, Continues, Done, Toast, Why
+from rondetafel.flows.events import Button, ResumeReason
 from rondetafel.flows.script import (
     PUPIL_NEED_STARTERS,
     SUPPORT_NEED_STARTERS,
@@ -153,7 +153,7 @@ def test_a_points_phase_offers_no_starters() -> None:
 def test_resuming_before_a_starter_is_chosen_asks_the_turn_again() -> None:
     state = in_needs_phase()
 
-    assert resume(state).effects == (AskTurn(),)
+    assert resume(state).effects == (Continues(ResumeReason.BACK), AskTurn())
 
 
 def test_resuming_after_a_starter_was_chosen_asks_to_finish_that_sentence_again() -> None:
@@ -162,7 +162,7 @@ def test_resuming_after_a_starter_was_chosen_asks_to_finish_that_sentence_again(
     outcome = resume(state)
 
     assert outcome.state == state
-    assert outcome.effects == (AskStarter(),)
+    assert outcome.effects == (Continues(ResumeReason.BACK), AskStarter())
 
 
 def test_the_chair_is_not_offered_a_starter_on_someone_elses_turn() -> None:

@@ -45,11 +45,11 @@ async def standin(clock: FakeClock) -> AsyncIterator[BotApiStandIn]:
 _SHARED_SSL = ssl.create_default_context()
 
 
-def make_bot(standin: BotApiStandIn) -> telegram.Bot:
+def make_bot(standin: BotApiStandIn, read_timeout: float = 5.0) -> telegram.Bot:
     """The real python-telegram-bot Bot, pointed at the stand-in."""
 
     def request() -> HTTPXRequest:
-        return HTTPXRequest(httpx_kwargs={"verify": _SHARED_SSL})
+        return HTTPXRequest(read_timeout=read_timeout, httpx_kwargs={"verify": _SHARED_SSL})
 
     return telegram.Bot(
         standin.token,

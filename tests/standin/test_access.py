@@ -132,3 +132,34 @@ async def test_members_and_administrators_can_be_read(
     admins = await bot.get_chat_administrators(group.id)
     assert {a.user.id for a in admins} == {anna.id, bert.id}
     assert await bot.get_chat_member_count(group.id) == 3
+
+
+@pytest.mark.parametrize("supergroup", [False, True], ids=["group", "supergroup"])
+async def test_a_removed_bot_is_refused_until_it_is_added_back(
+    standin: BotApiStandIn, bot: telegram.Bot, anna: SimUser, supergroup: bool
+) -> None:
+    group = standin.create_group("Heen en weer", members=[anna], supergroup=supergroup)
+    await standin.add_bot_to_group(group, by=anna)
+    await standin.remove_bot_from_group(group, by=anna)
+    with pytest.raises(Forbidden, match=rf"^Forbidden: bot was kicked from the {group.type} chat$"):
+        await bot.send_message(group.id, "hallo?")
+    await standin.add_bot_to_group(group, by=anna)
+    assert (await bot.send_message(group.id, "Terug")).chat.id == group.id
+    changes = [u.my_chat_member for u in await bot.get_updates() if u.my_chat_member]
+    # A supergroup keeps a ban list; a basic group just forgets a removed member.
+    away = "kicked" if supergroup else "left"
+    assert [(c.old_chat_member.status, c.new_chat_member.status) for c in changes] == [
+        ("left", "member"),
+        ("member", away),
+        (away, "member"),
+    ]
+
+
+async def test_a_bot_that_left_is_not_a_member_until_it_is_added_back(
+    standin: BotApiStandIn, bot: telegram.Bot, group: SimChat, anna: SimUser
+) -> None:
+    assert await bot.leave_chat(group.id)
+    with pytest.raises(Forbidden, match=r"^Forbidden: bot is not a member of the group chat$"):
+        await bot.send_message(group.id, "hallo?")
+    await standin.add_bot_to_group(group, by=anna)
+    await bot.send_message(group.id, "Terug")

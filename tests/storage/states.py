@@ -64,6 +64,7 @@ EVERY_FIELD = MeetingState(
     evaluation_date=dt.date(2025, 12, 19),
     skipped_phases=("insight",),
     hinted_users=(7_999_999_999,),
+    stop_requested_by=7_999_999_998,  # a group admin, not a participant
     started_at=dt.datetime(2025, 10, 26, 1, 59, 59, 999_999, tzinfo=dt.UTC),
     finished_at=dt.datetime(2025, 10, 26, 2, 30, tzinfo=AMSTERDAM, fold=0),
 )

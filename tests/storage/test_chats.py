@@ -1,8 +1,10 @@
-"""Chats: created on first sight, their language, and the move to a supergroup."""
+"""Chats: created on first sight, their language, removal, and the move to a supergroup."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import datetime as dt
+
+from sqlalchemy import inspect, select
 
 from rondetafel.storage.chats import ChatRecord
 from rondetafel.storage.db import Database
@@ -13,36 +15,38 @@ from rondetafel.storage.unit_of_work import in_transaction
 from .states import GROUP, NOW, OTHER_GROUP, opened
 
 OLD_GROUP = -4_987_654_321  # an ordinary group's id, before it became a supergroup
+LATER = NOW + dt.timedelta(hours=1)
 
 
-async def test_a_new_chat_is_created_with_its_title_and_the_language_asked_for(
-    db: Database,
-) -> None:
+async def test_a_new_chat_is_created_with_the_language_asked_for(db: Database) -> None:
     created = await in_transaction(
-        db, lambda repos: repos.chats.get_or_create(GROUP, "Klas 5B", language="en")
+        db, lambda repos: repos.chats.get_or_create(GROUP, language="en")
     )
 
     found = await in_transaction(db, lambda repos: repos.chats.get(GROUP))
 
-    assert created == found == ChatRecord(GROUP, "Klas 5B", "en")
+    assert created == found == ChatRecord(GROUP, "en", removed=False)
 
 
-async def test_a_known_chat_keeps_its_language_and_takes_a_new_title(db: Database) -> None:
-    await in_transaction(db, lambda repos: repos.chats.get_or_create(GROUP, "5B", language="en"))
+async def test_a_known_chat_keeps_its_language(db: Database) -> None:
+    await in_transaction(db, lambda repos: repos.chats.get_or_create(GROUP, language="en"))
 
-    again = await in_transaction(
-        db, lambda repos: repos.chats.get_or_create(GROUP, "Klas 5B", language="nl")
-    )
+    again = await in_transaction(db, lambda repos: repos.chats.get_or_create(GROUP, language="nl"))
 
-    assert again == ChatRecord(GROUP, "Klas 5B", "en")
+    assert again == ChatRecord(GROUP, "en")
 
 
-async def test_a_chat_seen_without_a_title_keeps_the_title_it_had(db: Database) -> None:
-    await in_transaction(db, lambda repos: repos.chats.get_or_create(GROUP, "Klas 5B"))
+async def test_the_title_of_a_group_is_not_stored_anywhere_in_the_chats_table(
+    db: Database,
+) -> None:
+    # Schools name groups after the child: the title must not be kept.
+    await in_transaction(db, lambda repos: repos.chats.get_or_create(GROUP))
 
-    again = await in_transaction(db, lambda repos: repos.chats.get_or_create(GROUP))
-
-    assert again.title == "Klas 5B"
+    async with db.engine.connect() as connection:
+        names = await connection.run_sync(
+            lambda c: {entry["name"] for entry in inspect(c).get_columns("chats")}
+        )
+    assert names == {"chat_id", "language", "school_id", "removed_at", "created_at", "updated_at"}
 
 
 async def test_a_new_chat_speaks_dutch_unless_told_otherwise(db: Database) -> None:
@@ -56,17 +60,13 @@ async def test_setting_the_language_is_remembered(db: Database) -> None:
 
     await in_transaction(db, lambda repos: repos.chats.set_language(GROUP, "en"))
 
-    assert await in_transaction(db, lambda repos: repos.chats.get(GROUP)) == ChatRecord(
-        GROUP, None, "en"
-    )
+    assert await in_transaction(db, lambda repos: repos.chats.get(GROUP)) == ChatRecord(GROUP, "en")
 
 
 async def test_setting_the_language_of_an_unknown_chat_creates_it(db: Database) -> None:
     await in_transaction(db, lambda repos: repos.chats.set_language(GROUP, "en"))
 
-    assert await in_transaction(db, lambda repos: repos.chats.get(GROUP)) == ChatRecord(
-        GROUP, None, "en"
-    )
+    assert await in_transaction(db, lambda repos: repos.chats.get(GROUP)) == ChatRecord(GROUP, "en")
 
 
 async def test_chats_belong_to_the_school_named_by_the_caller_created_once(db: Database) -> None:
@@ -82,11 +82,51 @@ async def test_chats_belong_to_the_school_named_by_the_caller_created_once(db: D
     assert chat_schools == {schools[0].id}
 
 
+async def test_a_chat_the_bot_was_removed_from_is_marked_removed_until_it_is_back(
+    db: Database,
+) -> None:
+    await in_transaction(db, lambda repos: repos.chats.get_or_create(GROUP, language="en"))
+
+    removed = await in_transaction(db, lambda repos: repos.chats.set_removed(GROUP, NOW))
+    while_out = await in_transaction(db, lambda repos: repos.chats.get(GROUP))
+    back = await in_transaction(db, lambda repos: repos.chats.set_removed(GROUP, None))
+
+    assert removed and back
+    assert while_out == ChatRecord(GROUP, "en", removed=True)
+    assert await in_transaction(db, lambda repos: repos.chats.get(GROUP)) == ChatRecord(
+        GROUP, "en", removed=False
+    )
+
+
+async def test_marking_a_chat_removed_or_back_a_second_time_changes_nothing(
+    db: Database,
+) -> None:
+    await in_transaction(db, lambda repos: repos.chats.set_removed(GROUP, NOW))
+
+    again = await in_transaction(db, lambda repos: repos.chats.set_removed(GROUP, LATER))
+    await in_transaction(db, lambda repos: repos.chats.set_removed(GROUP, None))
+    back_again = await in_transaction(db, lambda repos: repos.chats.set_removed(GROUP, None))
+
+    assert (again, back_again) == (False, False)
+    async with db.session() as session:
+        assert await session.scalar(select(Chat.removed_at)) is None
+
+
+async def test_marking_an_unknown_chat_removed_creates_it_removed(db: Database) -> None:
+    assert await in_transaction(db, lambda repos: repos.chats.set_removed(GROUP, NOW))
+
+    assert await in_transaction(db, lambda repos: repos.chats.get(GROUP)) == ChatRecord(
+        GROUP, "nl", removed=True
+    )
+    async with db.session() as session:
+        assert await session.scalar(select(Chat.removed_at)) == NOW
+
+
 async def _group_with_history(db: Database) -> int:
     """A group with a language, a case, a meeting and a remembered bot message."""
 
     async def work(repos: Repositories) -> int:
-        await repos.chats.get_or_create(OLD_GROUP, "Klas 5B", language="en")
+        await repos.chats.get_or_create(OLD_GROUP, language="en")
         await repos.cases.open(OLD_GROUP, "S.V.", NOW)
         meeting = await repos.meetings.create(OLD_GROUP, opened, NOW)
         await repos.bot_messages.remember(meeting.id, "join", OLD_GROUP, 77)
@@ -103,28 +143,27 @@ async def chat_ids(db: Database) -> dict[str, set[int]]:
         }
 
 
-async def test_moving_to_a_supergroup_takes_chat_case_meetings_and_bot_messages_along(
+async def test_moving_to_a_supergroup_takes_chat_case_and_meetings_along_and_forgets_bot_messages(
     db: Database,
 ) -> None:
     meeting_id = await _group_with_history(db)
 
-    await in_transaction(db, lambda repos: repos.chats.migrate(OLD_GROUP, GROUP))
+    moved = await in_transaction(db, lambda repos: repos.chats.migrate(OLD_GROUP, GROUP))
 
+    assert moved is True
+    # The old group's message ids mean nothing in the supergroup.
     assert await chat_ids(db) == {
-        "chats": {GROUP}, "cases": {GROUP}, "meetings": {GROUP}, "bot_messages": {GROUP}
+        "chats": {GROUP}, "cases": {GROUP}, "meetings": {GROUP}, "bot_messages": set()
     }  # fmt: skip
 
     async def read(repos: Repositories) -> tuple[object, ...]:
         chat = await repos.chats.get(GROUP)
         case = await repos.cases.for_chat(GROUP)
         active = await repos.meetings.active_in_chat(GROUP)
-        return chat, case and case.pseudonym, active and active.id
+        join = await repos.bot_messages.find(meeting_id, "join")
+        return chat, case and case.pseudonym, active and active.id, join
 
-    assert await in_transaction(db, read) == (
-        ChatRecord(GROUP, "Klas 5B", "en"),
-        "S.V.",
-        meeting_id,
-    )
+    assert await in_transaction(db, read) == (ChatRecord(GROUP, "en"), "S.V.", meeting_id, None)
 
 
 async def test_moving_to_a_supergroup_twice_changes_nothing_the_second_time(db: Database) -> None:
@@ -132,8 +171,19 @@ async def test_moving_to_a_supergroup_twice_changes_nothing_the_second_time(db: 
     await in_transaction(db, lambda repos: repos.chats.migrate(OLD_GROUP, GROUP))
     before = await chat_ids(db)
 
-    await in_transaction(db, lambda repos: repos.chats.migrate(OLD_GROUP, GROUP))
+    again = await in_transaction(db, lambda repos: repos.chats.migrate(OLD_GROUP, GROUP))
 
+    assert again is False
+    assert await chat_ids(db) == before
+
+
+async def test_moving_a_chat_to_its_own_id_moves_nothing(db: Database) -> None:
+    await _group_with_history(db)
+    before = await chat_ids(db)
+
+    moved = await in_transaction(db, lambda repos: repos.chats.migrate(OLD_GROUP, OLD_GROUP))
+
+    assert moved is False
     assert await chat_ids(db) == before
 
 
@@ -142,10 +192,10 @@ async def test_a_chat_row_the_supergroup_got_first_gives_way_to_the_groups_own(
 ) -> None:
     await _group_with_history(db)
     # An update from the new supergroup arrived before the news of the move.
-    await in_transaction(db, lambda repos: repos.chats.get_or_create(GROUP, "Klas 5B"))
+    await in_transaction(db, lambda repos: repos.chats.get_or_create(GROUP, language="nl"))
 
     await in_transaction(db, lambda repos: repos.chats.migrate(OLD_GROUP, GROUP))
 
     chat = await in_transaction(db, lambda repos: repos.chats.get(GROUP))
-    assert chat == ChatRecord(GROUP, "Klas 5B", "en")
+    assert chat == ChatRecord(GROUP, "en")
     assert await in_transaction(db, lambda repos: repos.chats.get(OLD_GROUP)) is None

@@ -20,6 +20,7 @@ from rondetafel.flows.events import (
     Pressed,
     Replied,
     Resumed,
+    ResumeReason,
     StopRequested,
 )
 from rondetafel.flows.script import MeetingKind, Role
@@ -188,7 +189,7 @@ def test_any_hand_built_state_reads_back_exactly(state: MeetingState) -> None:
 # forward, so that walks reach every phase and the end. Presses at step
 # CURRENT are on the current prompt.
 CURRENT = -1
-PROGRESS = Resumed()  # a placeholder, replaced by `_progress(state)`
+PROGRESS = Resumed(ResumeReason.BACK)  # a placeholder, replaced by `_progress(state)`
 PEOPLE = st.sampled_from((CHAIR, MENTOR, PARENT, Person(7_123_456_792, "Cora")))
 ARGS = ("pupil", "mdo", "circle", "start", "en", "mentor", "parent", "care", "external",
         "1", "2", "3", "4", "7", "14", "42", "t", "0")  # fmt: skip
@@ -205,7 +206,7 @@ ANY_EVENT: st.SearchStrategy[Event] = st.one_of(
     st.builds(Replied, PEOPLE, TEXTS, MESSAGE_IDS),
     st.builds(Edited, PEOPLE, TEXTS, MESSAGE_IDS),
     st.builds(StopRequested, PEOPLE),
-    st.just(Resumed()),
+    st.just(Resumed(ResumeReason.BACK)),
 )  # fmt: skip
 # Half the steps carry the meeting forward.
 EVENTS = st.tuples(st.booleans(), ANY_EVENT).map(lambda pair: PROGRESS if pair[0] else pair[1])

@@ -37,6 +37,9 @@ from .states import (
 )
 
 LATER = NOW + dt.timedelta(minutes=5)
+TOPIC = 2_147_483_648  # a forum topic's id (message_thread_id), past 32 bits
+THIRD_GROUP = -1001111111111111
+FOURTH_GROUP = -1002222222222222
 
 
 async def create(db: Database, chat_id: int = GROUP) -> LoadedMeeting:
@@ -77,7 +80,22 @@ async def test_a_new_meeting_gets_its_id_in_its_state_and_is_the_chats_active_on
     active = await in_transaction(db, lambda repos: repos.meetings.active_in_chat(GROUP))
 
     assert active == created
-    assert (created.chat_id, created.version, created.state) == (GROUP, 1, opened(created.id))
+    assert created == LoadedMeeting(created.id, GROUP, None, 1, opened(created.id))
+
+
+async def test_a_meeting_started_in_a_forum_topic_keeps_its_topic_when_loaded_and_saved(
+    db: Database,
+) -> None:
+    created = await in_transaction(
+        db, lambda repos: repos.meetings.create(GROUP, opened, NOW, thread_id=TOPIC)
+    )
+
+    saved = await save(db, created, running)
+
+    assert (created.thread_id, saved.thread_id) == (TOPIC, TOPIC)
+    assert await get(db, created.id) == LoadedMeeting(
+        created.id, GROUP, TOPIC, 2, running(created.id)
+    )
 
 
 async def test_a_chat_without_a_meeting_has_no_active_one(db: Database) -> None:
@@ -95,7 +113,7 @@ async def test_saving_stores_the_new_state_and_bumps_the_version(db: Database) -
 
     saved = await save(db, created, running)
 
-    assert saved == LoadedMeeting(created.id, GROUP, 2, running(created.id))
+    assert saved == LoadedMeeting(created.id, GROUP, None, 2, running(created.id))
     assert await get(db, created.id) == saved
 
 
@@ -227,14 +245,28 @@ async def test_a_meeting_that_is_not_finished_writes_no_agreements(db: Database)
     assert await agreement_rows(db) == []
 
 
-async def test_running_lists_the_active_meetings_of_every_chat_and_nothing_else(
+async def test_idle_since_lists_only_active_meetings_not_updated_since_the_cutoff(
     db: Database,
 ) -> None:
-    await save(db, await create(db, GROUP), finished)
-    here = await save(db, await create(db, GROUP), running)
-    there = await create(db, OTHER_GROUP)
+    async def saved_at(at: dt.datetime, chat_id: int, make: Callable[[int], MeetingState]) -> int:
+        async def work(repos: Repositories) -> int:
+            loaded = await repos.meetings.create(chat_id, opened, NOW, thread_id=TOPIC)
+            return (await repos.meetings.save(loaded, make(loaded.id), at)).id
 
-    assert await in_transaction(db, lambda repos: repos.meetings.running()) == [here, there]
+        return await in_transaction(db, work)
+
+    cutoff = NOW + dt.timedelta(hours=1)
+    await saved_at(NOW, GROUP, finished)  # finished long ago: not active
+    idle = await saved_at(NOW, GROUP, running)
+    await saved_at(cutoff, OTHER_GROUP, running)  # updated at the cutoff: not before it
+    await saved_at(cutoff + dt.timedelta(minutes=1), THIRD_GROUP, running)
+    waiting = await in_transaction(  # still being set up, untouched since NOW: active too
+        db, lambda repos: repos.meetings.create(FOURTH_GROUP, opened, NOW)
+    )
+
+    found = await in_transaction(db, lambda repos: repos.meetings.idle_since(cutoff))
+
+    assert found == [(idle, GROUP, TOPIC), (waiting.id, FOURTH_GROUP, None)]
 
 
 async def test_the_last_finished_meeting_of_a_chat_is_the_newest_finished_one(
@@ -276,5 +308,5 @@ async def test_a_state_with_every_field_and_telegram_size_ids_reads_back_from_th
     created = await in_transaction(db, work)
 
     stored = await get(db, created.id)
-    assert stored == LoadedMeeting(created.id, GROUP, 1, every_field(created.id))
+    assert stored == LoadedMeeting(created.id, GROUP, None, 1, every_field(created.id))
     assert stored.chat_id == -1001234567890123

@@ -11,17 +11,28 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, insert, inspect, select
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Connection,
+    Integer,
+    String,
+    column,
+    insert,
+    inspect,
+    select,
+)
+from sqlalchemy import table as table_clause
 from sqlalchemy.exc import IntegrityError
 
 from rondetafel.flows.state import ACTIVE, Status
 from rondetafel.storage.db import Database, alembic_config
-from rondetafel.storage.models import Base, Chat, Meeting, School
+from rondetafel.storage.models import Base, Chat, Meeting, School, UTCDateTime
 
 from .states import NOW
 
 REPOSITORY = Path(__file__).resolve().parents[2]
-TABLES = {"schools", "chats", "cases", "meetings", "agreements", "bot_messages"}
+TABLES = {"schools", "chats", "cases", "meetings", "agreements", "bot_messages", "outbox"}
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
@@ -49,7 +60,7 @@ async def test_upgrading_an_empty_database_creates_every_table_from_any_working_
         assert await tables(db) == set()
         await db.upgrade()
         assert await tables(db) == TABLES
-        assert await revision(db) == HEAD == "0001"
+        assert await revision(db) == HEAD == "0002"
     finally:
         await db.dispose()
 
@@ -66,6 +77,66 @@ async def test_upgrading_an_up_to_date_database_changes_nothing(db: Database) ->
     assert await revision(db) == HEAD
     async with db.session() as session:
         assert await session.scalar(select(Chat.chat_id)) == -1
+
+
+# The tables as revision 0001 made them, as far as the test below writes them.
+CHATS_0001 = table_clause(
+    "chats",
+    column("chat_id", BigInteger()),
+    column("title", String()),
+    column("language", String()),
+    column("school_id", Integer()),
+    column("created_at", UTCDateTime()),
+    column("updated_at", UTCDateTime()),
+)
+MEETINGS_0001 = table_clause(
+    "meetings",
+    column("id", Integer()),
+    column("chat_id", BigInteger()),
+    column("status", String()),
+    column("language", String()),
+    column("state", JSON()),
+    column("version", Integer()),
+    column("created_at", UTCDateTime()),
+    column("updated_at", UTCDateTime()),
+)
+
+
+async def test_upgrading_from_0001_keeps_chats_and_meetings_and_drops_the_group_titles(
+    db: Database,
+) -> None:
+    await db.downgrade("0001")
+    async with db.session() as session, session.begin():
+        school_id = (
+            await session.execute(insert(School).values(name="De Regenboog").returning(School.id))
+        ).scalar_one()
+        await session.execute(
+            insert(CHATS_0001).values(
+                chat_id=-1001234567890123, title="Klas 5B, groep van Sanne", language="en",
+                school_id=school_id, created_at=NOW, updated_at=NOW,
+            )
+        )  # fmt: skip
+        await session.execute(
+            insert(MEETINGS_0001).values(
+                id=7, chat_id=-1001234567890123, status="running", language="en",
+                state={"v": 1}, version=3, created_at=NOW, updated_at=NOW,
+            )
+        )  # fmt: skip
+
+    await db.upgrade()
+
+    async with db.engine.connect() as connection:
+        columns = await connection.run_sync(
+            lambda c: {entry["name"] for entry in inspect(c).get_columns("chats")}
+        )
+    async with db.session() as session:
+        chat = (await session.execute(select(Chat.chat_id, Chat.language, Chat.removed_at))).one()
+        meeting = (
+            await session.execute(select(Meeting.id, Meeting.thread_id, Meeting.version))
+        ).one()
+    assert "title" not in columns
+    assert tuple(chat) == (-1001234567890123, "en", None)
+    assert tuple(meeting) == (7, None, 3)
 
 
 async def test_downgrading_to_base_drops_every_table_and_upgrading_builds_them_again(

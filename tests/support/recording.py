@@ -47,6 +47,8 @@ class RecordingRequest(BaseRequest):
     calls: list[Call] = field(default_factory=list)
     errors: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     _message_ids: dict[int, int] = field(default_factory=dict)
+    # Users getChatMember reports as the group's owner.
+    admins: set[int] = field(default_factory=set)
 
     @property
     def read_timeout(self) -> float | None:
@@ -117,6 +119,11 @@ class RecordingRequest(BaseRequest):
             return message
         if method == "getUpdates":
             return []
+        if method == "getChatMember":
+            user = {"id": int(params["user_id"]), "is_bot": False, "first_name": "Someone"}
+            if user["id"] in self.admins:
+                return {"status": "creator", "user": user, "is_anonymous": False}
+            return {"status": "member", "user": user}
         return True
 
 

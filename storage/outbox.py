@@ -1,0 +1,192 @@
+"""The outbox: what the bot owes each chat, stored in the transaction that decided it.
+
+The pipeline adds rows in the same transaction as the meeting's new state, so
+a message is never announced without the state behind it, and never lost when
+the process dies before sending it. The sender (`bot/sender.py`) delivers each
+chat's rows in order and records the outcome here: delivered rows keep their
+`sent_at`, which is the group's send budget across restarts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Row, and_, delete, func, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from .db import changed_rows
+from .models import OUTBOX_DROPPED as DROPPED
+from .models import OUTBOX_PENDING, Chat, OutboxRow
+
+DONE, FAILED = "done", "failed"
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A row to add: one Bot API call for one chat."""
+
+    chat_id: int
+    method: str
+    payload: dict[str, Any]
+    thread_id: int | None = None
+    meeting_id: int | None = None
+    prompt: bool = False
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A row to deliver, as the sender reads it."""
+
+    id: int
+    chat_id: int
+    thread_id: int | None
+    meeting_id: int | None
+    method: str
+    payload: dict[str, Any] = field(hash=False)
+    attempts: int
+    due_at: dt.datetime
+
+
+class OutboxRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, rows: Sequence[Outgoing], now: dt.datetime) -> None:
+        if not rows:
+            return
+        await self._session.execute(
+            insert(OutboxRow),
+            [
+                {
+                    "chat_id": row.chat_id,
+                    "thread_id": row.thread_id,
+                    "meeting_id": row.meeting_id,
+                    "method": row.method,
+                    "payload": row.payload,
+                    "prompt": row.prompt,
+                    "status": OUTBOX_PENDING,
+                    "attempts": 0,
+                    "due_at": now,
+                    "created_at": now,
+                }
+                for row in rows
+            ],
+        )
+
+    async def next_for(self, chat_id: int) -> Pending | None:
+        """The chat's oldest undelivered row, due or not: a chat's rows go out in order.
+
+        None while the bot is out of the group: its rows wait for its return.
+        """
+        row = (
+            await self._session.execute(
+                select(*_PENDING)
+                .outerjoin(Chat, Chat.chat_id == OutboxRow.chat_id)
+                .where(
+                    OutboxRow.chat_id == chat_id,
+                    OutboxRow.status == OUTBOX_PENDING,
+                    Chat.removed_at.is_(None),
+                )
+                .order_by(OutboxRow.id)
+                .limit(1)
+            )
+        ).one_or_none()
+        return None if row is None else _pending(row)
+
+    async def chats_with_work(self) -> dict[int, dt.datetime]:
+        """Chats the bot is in that are owed something: chat → when its next row is due."""
+        rows = await self._session.execute(
+            select(OutboxRow.chat_id, func.min(OutboxRow.due_at))
+            .outerjoin(Chat, Chat.chat_id == OutboxRow.chat_id)
+            .where(OutboxRow.status == OUTBOX_PENDING, Chat.removed_at.is_(None))
+            .group_by(OutboxRow.chat_id)
+        )
+        return {chat_id: due for chat_id, due in rows}
+
+    async def delivered(
+        self, row_id: int, now: dt.datetime, *, calls: int = 1, message_id: int | None = None
+    ) -> None:
+        """Mark a row done. `calls` Bot API calls were made for it (the budget counts each)."""
+        await self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == row_id)
+            .values(status=DONE, sent_at=now if calls else None, message_id=message_id)
+        )
+
+    async def retry_at(self, row_id: int, due_at: dt.datetime) -> None:
+        await self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == row_id)
+            .values(attempts=OutboxRow.attempts + 1, due_at=due_at)
+        )
+
+    async def failed(self, row_id: int) -> None:
+        await self._session.execute(
+            update(OutboxRow).where(OutboxRow.id == row_id).values(status=FAILED)
+        )
+
+    async def drop_pending_prompts(self, meeting_id: int) -> None:
+        """The meeting's prompt is about to be posted anew: an older one still waiting goes."""
+        await self._session.execute(
+            update(OutboxRow)
+            .where(
+                OutboxRow.meeting_id == meeting_id,
+                OutboxRow.status == OUTBOX_PENDING,
+                OutboxRow.prompt.is_(True),
+            )
+            .values(status=DROPPED)
+        )
+
+    async def sent_since(self, since: dt.datetime) -> dict[int, list[dt.datetime]]:
+        """Per chat, when it was sent something since `since`: the budget, after a restart."""
+        rows = await self._session.execute(
+            select(OutboxRow.chat_id, OutboxRow.sent_at)
+            .where(OutboxRow.sent_at >= since)
+            .order_by(OutboxRow.sent_at)
+        )
+        sent: dict[int, list[dt.datetime]] = {}
+        for chat_id, at in rows:
+            if at is not None:
+                sent.setdefault(chat_id, []).append(at)
+        return sent
+
+    async def forget_delivered(self, before: dt.datetime) -> int:
+        """Delivered and given-up rows older than `before` hold nothing anyone needs."""
+        result = await self._session.execute(
+            delete(OutboxRow).where(
+                OutboxRow.status != OUTBOX_PENDING,
+                or_(
+                    and_(OutboxRow.sent_at.is_not(None), OutboxRow.sent_at < before),
+                    and_(OutboxRow.sent_at.is_(None), OutboxRow.created_at < before),
+                ),
+            )
+        )
+        return changed_rows(result)
+
+
+_PENDING = (
+    OutboxRow.id,
+    OutboxRow.chat_id,
+    OutboxRow.thread_id,
+    OutboxRow.meeting_id,
+    OutboxRow.method,
+    OutboxRow.payload,
+    OutboxRow.attempts,
+    OutboxRow.due_at,
+)
+
+
+def _pending(row: Row[Any]) -> Pending:
+    return Pending(
+        row.id,
+        row.chat_id,
+        row.thread_id,
+        row.meeting_id,
+        row.method,
+        row.payload,
+        row.attempts,
+        row.due_at,
+    )
