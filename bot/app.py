@@ -77,7 +77,7 @@ def build_application(
         clock=clock,
         sender=sender,
         pipeline=pipeline,
-        housekeeping=Housekeeping(db, pipeline, clock),
+        housekeeping=Housekeeping(db, pipeline),
     )
     handlers.register(app)
     return app

@@ -12,7 +12,7 @@ import contextlib
 import datetime as dt
 import logging
 
-from rondetafel.clock import Clock
+from rondetafel.clock import utcnow
 from rondetafel.storage.db import Database
 from rondetafel.storage.repositories import Repositories
 from rondetafel.storage.unit_of_work import in_transaction
@@ -28,15 +28,14 @@ KEEP_DELIVERED = dt.timedelta(hours=1)
 
 
 class Housekeeping:
-    def __init__(self, db: Database, pipeline: Pipeline, clock: Clock) -> None:
+    def __init__(self, db: Database, pipeline: Pipeline) -> None:
         self.db = db
         self.pipeline = pipeline
-        self.clock = clock
         self._task: asyncio.Task[None] | None = None
 
     async def run_once(self) -> None:
         expired = await self.pipeline.expire_idle()
-        before = self.clock() - KEEP_DELIVERED
+        before = utcnow() - KEEP_DELIVERED
 
         async def forget(repos: Repositories) -> int:
             return await repos.outbox.forget_delivered(before)

@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from rondetafel.clock import Clock
+from rondetafel.clock import Clock, utcnow
 from rondetafel.flows.effects import Effect
 from rondetafel.flows.events import (
     Edited,
@@ -96,7 +96,7 @@ class Pipeline:
                 meeting_id=None,
                 reply_to=origin.message_id,
             )
-            await repos.outbox.add(rows, self.clock())
+            await repos.outbox.add(rows, utcnow())
 
         await self._transaction(owe)
         self.sender.wake()
@@ -123,7 +123,7 @@ class Pipeline:
         """The bot was removed from the group: what it owes the group waits."""
 
         async def pause(repos: Repositories) -> None:
-            await repos.chats.set_removed(chat_id, self.clock())
+            await repos.chats.set_removed(chat_id, utcnow())
 
         await self._transaction(pause)
 
@@ -181,7 +181,7 @@ class Pipeline:
         if origin.pressed_message_id is not None and any(a.clear_buttons for a in answers):
             operations.insert(0, ClearButtons(origin.pressed_message_id))
         rows = self._rows(origin, loaded, [op for op in operations if not isinstance(op, Answer)])
-        await repos.outbox.add(rows, now)
+        await repos.outbox.add(rows, utcnow())
         answer = " ".join(a.text for a in answers) or None
         return Decision(loaded.id if loaded else None, answer, bool(rows))
 

@@ -48,6 +48,7 @@ from telegram.error import (
     TelegramError,
 )
 
+from rondetafel.clock import utcnow
 from rondetafel.storage.db import Database
 from rondetafel.storage.outbox import Pending
 from rondetafel.storage.repositories import Repositories
@@ -93,12 +94,16 @@ class Sender:
         self._workers: dict[int, asyncio.Task[None]] = {}
         self._wake = asyncio.Event()
         self._loop: asyncio.Task[None] | None = None
+        self._stopping = False
+        # Names of the worker tasks in the middle of a call: `stop` lets them finish.
+        self._delivering: set[str] = set()
 
     # ------------------------------------------------------------ running
 
     async def start(self) -> None:
         """Restore the budget of the last minute, then deliver until `stop`."""
-        since = _utcnow() - dt.timedelta(seconds=MINUTE)
+        self._stopping = False
+        since = utcnow() - dt.timedelta(seconds=MINUTE)
         sent = await self._db(lambda repos: repos.outbox.sent_since(since))
         self.budget.restore(
             {chat: [at.timestamp() for at in times] for chat, times in sent.items()}
@@ -106,10 +111,17 @@ class Sender:
         self._loop = asyncio.create_task(self._run(), name="outbox sender")
 
     async def stop(self) -> None:
-        tasks = [t for t in (self._loop, *self._workers.values()) if t is not None]
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
+        """Stop after the calls under way: a call Telegram performed is recorded as done.
+
+        Cancelling a delivery between Telegram's answer and the commit would
+        send that row again after the restart, and forget it in the budget.
+        """
+        self._stopping = True
+        waiting = [t for t in (self._loop, *self._workers.values()) if t is not None]
+        for task in waiting:
+            if task.get_name() not in self._delivering:
+                task.cancel()
+        for task in waiting:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._loop = None
@@ -139,8 +151,10 @@ class Sender:
                 await self._dispatch()
             except Exception:  # the database may be away for a moment; try again
                 log.exception("could not read the outbox")
+            # asyncio.timeout: unlike wait_for on 3.11, it never swallows a cancellation.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), IDLE_POLL)
+                async with asyncio.timeout(IDLE_POLL):
+                    await self._wake.wait()
 
     async def _dispatch(self) -> None:
         """A worker for every chat that is owed something and has none yet."""
@@ -163,7 +177,7 @@ class Sender:
             self.wake()
 
     async def _work_through(self, chat_id: int) -> None:
-        while True:
+        while not self._stopping:
             row = await self._db(lambda repos: repos.outbox.next_for(chat_id))
             if row is None:
                 return
@@ -173,12 +187,16 @@ class Sender:
                 # Only this chat waits; look again afterwards, the row may have moved on.
                 await asyncio.sleep(wait)
                 continue
+            name = asyncio.current_task().get_name()  # type: ignore[union-attr]
+            self._delivering.add(name)
             try:
                 await self._deliver(row)
             except Exception:
                 # A bug, or the database away: keep the row and try later, never lose it.
                 log.exception("delivering outbox row %s failed", row.id)
                 await self._retry(row)
+            finally:
+                self._delivering.discard(name)
 
     # ------------------------------------------------------------ one row
 
@@ -266,7 +284,7 @@ class Sender:
         return await self._db(lambda repos: repos.bot_messages.find(meeting_id, tag))
 
     async def _done(self, row: Pending, message_id: int | None, *, calls: int) -> None:
-        now = _utcnow()
+        now = utcnow()
         if calls:
             self.budget.spend(row.chat_id, now.timestamp())
         tag = row.payload.get("tag") if row.method == SEND else None
@@ -286,7 +304,7 @@ class Sender:
         if row.chat_id < 0:
             # Removed from the group: keep what is owed until the bot is added back.
             log.warning("removed from chat %s (%s); pausing it", row.chat_id, error)
-            await self._db(lambda repos: repos.chats.set_removed(row.chat_id, _utcnow()))
+            await self._db(lambda repos: repos.chats.set_removed(row.chat_id, utcnow()))
         else:
             log.warning("cannot write to private chat %s: %s", row.chat_id, error)
             await self._db(lambda repos: repos.outbox.failed(row.id))
@@ -319,12 +337,8 @@ class Sender:
         return await in_transaction(self.db, work, school_name=self.school_name)
 
 
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 def _in(seconds: float) -> dt.datetime:
-    return _utcnow() + dt.timedelta(seconds=seconds)
+    return utcnow() + dt.timedelta(seconds=seconds)
 
 
 def _seconds(value: object) -> float:

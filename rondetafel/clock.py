@@ -16,3 +16,13 @@ def school_clock(tz: ZoneInfo) -> Clock:
         return dt.datetime.now(tz)
 
     return now
+
+
+def utcnow() -> dt.datetime:
+    """Wall time, for what happens on Telegram's clock: delivering the outbox, its limits.
+
+    Meeting logic reads the school clock (injectable, frozen in tests); the
+    outbox must not, or a test's frozen "now" would schedule sends in the past
+    or the future of the sender, which waits in real seconds.
+    """
+    return dt.datetime.now(dt.UTC)

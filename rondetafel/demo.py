@@ -43,22 +43,29 @@ class World:
     phones: dict[Role, Phone]
 
 
+# Telegram's overall limit, but not its pace within a chat: a scripted meeting
+# posts faster than people type, and those limits would make the demo wait
+# minutes. `demo_settings` gives the bot the same numbers.
+DEMO_LIMITS = RateLimits(
+    per_chat_per_second=30, per_chat_burst=60, per_group_per_minute=6000, global_per_second=30
+)
+
+
 async def make_world(
-    stack: AsyncExitStack, *, title: str = "Zorgoverleg S.B.", patience: float = 15.0
+    stack: AsyncExitStack,
+    *,
+    title: str = "Zorgoverleg S.B.",
+    patience: float = 15.0,
+    limits: RateLimits = DEMO_LIMITS,
+    forum: bool = False,
 ) -> World:
-    # Telegram's real limits, except the 20-per-minute group cap: a scripted
-    # meeting posts faster than people type, and that cap would make the demo
-    # wait minutes. The sender's own limiter keeps the rest honest.
-    limits = RateLimits(
-        per_chat_per_second=30, per_chat_burst=60, per_group_per_minute=6000, global_per_second=30
-    )
     standin = await stack.enter_async_context(
         BotApiStandIn(token=DEMO_TOKEN, bot_username=BOT_USERNAME, rate_limits=limits)
     )
     chair = standin.add_user(CAST.chair, language_code="nl")
     mentor = standin.add_user(CAST.mentor, language_code="nl")
     parent = standin.add_user(CAST.parent, language_code="nl")
-    group = standin.create_group(title, members=[chair, mentor, parent])
+    group = standin.create_group(title, members=[chair, mentor, parent], forum=forum)
     phones = {
         Role.CHAIR: Phone(standin, chair, group, timeout=patience),
         Role.MENTOR: Phone(standin, mentor, group, timeout=patience),

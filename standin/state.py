@@ -230,8 +230,11 @@ class ChangeSignal:
     async def wait(self, at_most: float) -> None:
         """Sleep until the next change, or at most `at_most` seconds."""
         event = self._event
+        # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a
+        # cancellation that arrives as the event is set, and the waiter runs on.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(event.wait(), max(at_most, 0))
+            async with asyncio.timeout(max(at_most, 0)):
+                await event.wait()
 
 
 class World:

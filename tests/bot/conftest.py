@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -28,6 +28,11 @@ class Harness:
     request: RecordingRequest
     group: GroupChat
     db: Database
+    # The one clock the bot reads; tests move it with `later`.
+    now: list[dt.datetime] = field(default_factory=lambda: [NOW])
+
+    def later(self, delta: dt.timedelta) -> None:
+        self.now[0] += delta
 
     async def send(self, update: Update) -> None:
         """Handle the update, then deliver what it owes the chat (the sender's loop does
@@ -87,13 +92,14 @@ async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
     )
     db = Database(settings.database_url)
     request = RecordingRequest()
+    now = [NOW]
     app = build_application(
-        settings, db, token="7000:TEST", request=request, clock=lambda: NOW, rate_limiter=False
+        settings, db, token="7000:TEST", request=request, clock=lambda: now[0], rate_limiter=False
     )
     await app.initialize()
     await start_services(app)
     try:
-        yield Harness(app, request, GroupChat(app.bot), db)
+        yield Harness(app, request, GroupChat(app.bot), db, now)
     finally:
         await stop_services(app)
         await app.shutdown()

@@ -28,6 +28,10 @@ class User:
         }
 
 
+# Telegram's stand-in sender for every anonymous group admin.
+ANONYMOUS_ADMIN = User(1087968824, "Group")
+
+
 @dataclass
 class GroupChat:
     """A group in which people send commands, replies and button presses."""
@@ -94,12 +98,30 @@ class GroupChat:
         return self._update(callback_query=query)
 
     def bot_added(self, by: User) -> Update:
+        return self._membership(by, "left", "member")
+
+    def bot_removed(self, by: User) -> Update:
+        return self._membership(by, "member", "left")
+
+    def anonymous_command(self, text: str) -> Update:
+        """A command from an anonymous admin: Telegram names the group as the sender."""
+        command = text.split()[0]
+        message = self._message(
+            ANONYMOUS_ADMIN,
+            text=text,
+            entities=[{"type": "bot_command", "offset": 0, "length": len(command)}],
+            sender_chat=self._chat(),
+        )
+        message["from"] = {**message["from"], "is_bot": True, "username": "GroupAnonymousBot"}
+        return self._update(message=message)
+
+    def _membership(self, by: User, old: str, new: str) -> Update:
         change = {
             "chat": self._chat(),
             "from": by.as_json(),
             "date": int(time.time()),
-            "old_chat_member": {"status": "left", "user": BOT},
-            "new_chat_member": {"status": "member", "user": BOT},
+            "old_chat_member": {"status": old, "user": BOT},
+            "new_chat_member": {"status": new, "user": BOT},
         }
         return self._update(my_chat_member=change)
 
