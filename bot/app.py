@@ -77,7 +77,7 @@ def build_application(
         clock=clock,
         sender=sender,
         pipeline=pipeline,
-        housekeeping=Housekeeping(db, pipeline),
+        housekeeping=Housekeeping(db, pipeline, settings.heartbeat_file),
     )
     handlers.register(app)
     return app

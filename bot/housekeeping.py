@@ -1,4 +1,5 @@
-"""The periodic jobs beside the bot: closing idle meetings, forgetting delivered rows.
+"""The periodic jobs beside the bot: closing idle meetings, forgetting delivered rows,
+and the heartbeat that `rondetafel health` (Docker's HEALTHCHECK) reads.
 
 Runs in the bot's own event loop (started after `initialize`, stopped on
 shutdown), not in python-telegram-bot's JobQueue: what it acts on lives in the
@@ -11,6 +12,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+from pathlib import Path
 
 from rondetafel.clock import utcnow
 from rondetafel.storage.db import Database
@@ -22,16 +24,18 @@ from .pipeline import Pipeline
 log = logging.getLogger(__name__)
 
 EVERY = dt.timedelta(hours=1)
+HEARTBEAT_EVERY = dt.timedelta(seconds=30)
 # Delivered outbox rows hold what people typed; the budget needs one minute of
 # them, and an hour leaves room to look into a problem.
 KEEP_DELIVERED = dt.timedelta(hours=1)
 
 
 class Housekeeping:
-    def __init__(self, db: Database, pipeline: Pipeline) -> None:
+    def __init__(self, db: Database, pipeline: Pipeline, heartbeat: Path | None = None) -> None:
         self.db = db
         self.pipeline = pipeline
-        self._task: asyncio.Task[None] | None = None
+        self.heartbeat = heartbeat
+        self._tasks: list[asyncio.Task[None]] = []
 
     async def run_once(self) -> None:
         expired = await self.pipeline.expire_idle()
@@ -47,14 +51,27 @@ class Housekeeping:
         )
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._loop(), name="housekeeping")
+        self._tasks = [asyncio.create_task(self._loop(), name="housekeeping")]
+        if self.heartbeat is not None:
+            self._tasks.append(asyncio.create_task(self._beat(self.heartbeat), name="heartbeat"))
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+                await task
+        self._tasks = []
+
+    async def _beat(self, path: Path) -> None:
+        # The event loop is alive and free enough to run this: a hung or
+        # blocked bot stops touching the file, and `rondetafel health` says so.
+        while True:
+            try:
+                path.touch()
+            except OSError:
+                log.warning("cannot touch the heartbeat file %s", path)
+            await asyncio.sleep(HEARTBEAT_EVERY.total_seconds())
 
     async def _loop(self) -> None:
         while True:

@@ -1,4 +1,4 @@
-"""The `rondetafel` command: run, demo, migrate."""
+"""The `rondetafel` command: run, demo, migrate, health."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import sys
+import time
 from pathlib import Path
 
 from rondetafel.flows.script import MeetingKind
@@ -62,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
             return _demo(args, settings)
         if args.command == "migrate":
             return asyncio.run(_migrate(settings))
+        if args.command == "health":
+            return _health(settings)
         return _run(settings, startup_log)
     except Exception as exc:
         # The demo brings its own stand-in and database, so the settings would
@@ -92,6 +95,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--out", type=Path, default=None, help="where to write summary and report")
     commands.add_parser("migrate", help="bring the database schema up to date")
+    commands.add_parser("health", help="exit 0 if a running bot touched HEARTBEAT_FILE lately")
     return parser
 
 
@@ -128,6 +132,26 @@ async def _migrate(settings: Settings) -> int:
     finally:
         await db.dispose()
     print(f"Database is up to date: {masked_url(settings.database_url)}")
+    return 0
+
+
+# Three missed beats (every 30 s) mean the bot is stuck or gone.
+HEALTHY_WITHIN = 90.0
+
+
+def _health(settings: Settings, now: float | None = None) -> int:
+    path = settings.heartbeat_file
+    if path is None:
+        print("Set HEARTBEAT_FILE (the bot touches it while it runs).", file=sys.stderr)
+        return 1
+    try:
+        age = (now if now is not None else time.time()) - path.stat().st_mtime
+    except OSError:
+        print(f"Not running: {path} does not exist.", file=sys.stderr)
+        return 1
+    if age > HEALTHY_WITHIN:
+        print(f"Not healthy: the bot last touched {path} {age:.0f} s ago.", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -70,6 +70,10 @@ class Settings(BaseSettings):
             "Close a meeting with no activity for this many days, so a group is never stuck."
         ),
     )
+    heartbeat_file: Path | None = Field(
+        default=None,
+        description="Touched every 30 s while `run` works; `rondetafel health` checks it.",
+    )
     log_level: str = Field(default="INFO")
     demo_dir: Path = Field(
         default=Path("rondetafel-demo"), description="Where `rondetafel demo` writes its files."
