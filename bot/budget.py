@@ -35,6 +35,8 @@ class SendBudget:
         times = self._sent.get(chat_id, deque())
         while times and times[0] <= now - MINUTE:
             times.popleft()
+        if not times:
+            self._sent.pop(chat_id, None)  # a chat quiet for a minute costs no memory
         waits = [self._blocked_until.get(chat_id, 0.0) - now]
         # At most a burst within the time the per-second rate needs for it.
         burst_window = CHAT_BURST / self.chat_per_second

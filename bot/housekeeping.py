@@ -68,7 +68,7 @@ class Housekeeping:
         # blocked bot stops touching the file, and `rondetafel health` says so.
         while True:
             try:
-                path.touch()
+                await asyncio.to_thread(path.touch)
             except OSError:
                 log.warning("cannot touch the heartbeat file %s", path)
             await asyncio.sleep(HEARTBEAT_EVERY.total_seconds())
