@@ -36,6 +36,7 @@ class Housekeeping:
         self.pipeline = pipeline
         self.heartbeat = heartbeat
         self._tasks: list[asyncio.Task[None]] = []
+        self._stop = asyncio.Event()
 
     async def run_once(self) -> None:
         expired = await self.pipeline.expire_idle()
@@ -51,32 +52,38 @@ class Housekeeping:
         )
 
     def start(self) -> None:
+        self._stop = asyncio.Event()
         self._tasks = [asyncio.create_task(self._loop(), name="housekeeping")]
         if self.heartbeat is not None:
             self._tasks.append(asyncio.create_task(self._beat(self.heartbeat), name="heartbeat"))
 
     async def stop(self) -> None:
+        """Stop between jobs: a job cut off inside a transaction would leave its
+        connection to be torn down in the middle of a rollback."""
+        self._stop.set()
         for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            await task
         self._tasks = []
 
-    async def _beat(self, path: Path) -> None:
-        # The event loop is alive and free enough to run this: a hung or
-        # blocked bot stops touching the file, and `rondetafel health` says so.
-        while True:
-            try:
-                await asyncio.to_thread(path.touch)
-            except OSError:
-                log.warning("cannot touch the heartbeat file %s", path)
-            await asyncio.sleep(HEARTBEAT_EVERY.total_seconds())
-
     async def _loop(self) -> None:
-        while True:
+        while not self._stop.is_set():
             try:
                 await self.run_once()
             except Exception:
                 log.exception("housekeeping failed; trying again in an hour")
-            await asyncio.sleep(EVERY.total_seconds())
+            await self._pause(EVERY)
+
+    async def _beat(self, path: Path) -> None:
+        # The event loop is alive and free enough to run this: a hung or
+        # blocked bot stops touching the file, and `rondetafel health` says so.
+        while not self._stop.is_set():
+            try:
+                await asyncio.to_thread(path.touch)
+            except OSError:
+                log.warning("cannot touch the heartbeat file %s", path)
+            await self._pause(HEARTBEAT_EVERY)
+
+    async def _pause(self, period: dt.timedelta) -> None:
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(period.total_seconds()):
+                await self._stop.wait()

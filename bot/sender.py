@@ -74,6 +74,9 @@ BACKOFF_FIRST = 0.5
 BACKOFF_MAX = 60.0
 # Without a wake-up, look for due rows this often (rows in backoff, a restart).
 IDLE_POLL = 5.0
+# How long `stop` waits for calls under way (python-telegram-bot's own time-outs
+# are 5 s for a message, 20 s for a document) before it gives up on them.
+STOP_GRACE = 30.0
 
 
 class Sender:
@@ -95,14 +98,14 @@ class Sender:
         self._wake = asyncio.Event()
         self._loop: asyncio.Task[None] | None = None
         self._stopping = False
-        # Names of the worker tasks in the middle of a call: `stop` lets them finish.
-        self._delivering: set[str] = set()
+        self._stopped = asyncio.Event()
 
     # ------------------------------------------------------------ running
 
     async def start(self) -> None:
         """Restore the budget of the last minute, then deliver until `stop`."""
         self._stopping = False
+        self._stopped.clear()
         since = utcnow() - dt.timedelta(seconds=MINUTE)
         sent = await self._db(lambda repos: repos.outbox.sent_since(since))
         self.budget.restore(
@@ -111,17 +114,21 @@ class Sender:
         self._loop = asyncio.create_task(self._run(), name="outbox sender")
 
     async def stop(self) -> None:
-        """Stop after the calls under way: a call Telegram performed is recorded as done.
+        """Stop once the work under way is done; nothing is cancelled halfway.
 
         Cancelling a delivery between Telegram's answer and the commit would
-        send that row again after the restart, and forget it in the budget.
+        send that row again after the restart and forget it in the budget, and
+        cancelling a database call leaves its connection to be torn down in
+        the middle of a rollback. Waits (backoff, budget, idle) end at once.
         """
         self._stopping = True
-        waiting = [t for t in (self._loop, *self._workers.values()) if t is not None]
-        for task in waiting:
-            if task.get_name() not in self._delivering:
-                task.cancel()
-        for task in waiting:
+        self._stopped.set()
+        self._wake.set()
+        tasks = [t for t in (self._loop, *self._workers.values()) if t is not None]
+        done, late = await asyncio.wait(tasks, timeout=STOP_GRACE) if tasks else (set(), set())
+        for task in late:  # a call that hangs: give up on it rather than on the stop
+            task.cancel()
+        for task in (*done, *late):
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._loop = None
@@ -145,21 +152,24 @@ class Sender:
             await asyncio.gather(*workers, return_exceptions=True)
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             self._wake.clear()
             try:
                 await self._dispatch()
             except Exception:  # the database may be away for a moment; try again
                 log.exception("could not read the outbox")
-            # asyncio.timeout: unlike wait_for on 3.11, it never swallows a cancellation.
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(IDLE_POLL):
-                    await self._wake.wait()
+            await _until(self._wake, IDLE_POLL)
+
+    async def _pause(self, seconds: float) -> None:
+        """Wait, unless the sender stops first."""
+        await _until(self._stopped, seconds)
 
     async def _dispatch(self) -> None:
         """A worker for every chat that is owed something and has none yet."""
         chats = await self._db(lambda repos: repos.outbox.chats_with_work())
         for chat_id in chats:
+            if self._stopping:
+                return
             worker = self._workers.get(chat_id)
             if worker is None or worker.done():
                 self._workers[chat_id] = asyncio.create_task(
@@ -185,18 +195,14 @@ class Sender:
             wait = max(row.due_at.timestamp() - now, self.budget.wait(chat_id, now))
             if wait > 0:
                 # Only this chat waits; look again afterwards, the row may have moved on.
-                await asyncio.sleep(wait)
+                await self._pause(wait)
                 continue
-            name = asyncio.current_task().get_name()  # type: ignore[union-attr]
-            self._delivering.add(name)
             try:
                 await self._deliver(row)
             except Exception:
                 # A bug, or the database away: keep the row and try later, never lose it.
                 log.exception("delivering outbox row %s failed", row.id)
                 await self._retry(row)
-            finally:
-                self._delivering.discard(name)
 
     # ------------------------------------------------------------ one row
 
@@ -335,6 +341,14 @@ class Sender:
 
     async def _db(self, work: Callable[[Repositories], Awaitable[T]]) -> T:
         return await in_transaction(self.db, work, school_name=self.school_name)
+
+
+async def _until(event: asyncio.Event, seconds: float) -> None:
+    """Wait until `event` is set or `seconds` pass, whichever comes first."""
+    # asyncio.timeout: unlike wait_for on 3.11, it never swallows a cancellation.
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(seconds):
+            await event.wait()
 
 
 def _in(seconds: float) -> dt.datetime:
