@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+
+import pytest
 
 from rondetafel.bot.handlers import WELCOME
 from rondetafel.bot.render import CONTINUES, report_filename
@@ -129,3 +132,20 @@ def start_meeting_at(meeting_id: int, when: dt.datetime):  # type: ignore[no-unt
 
     state = start_meeting(MeetingKind.PUPIL_MEETING)
     return state.evolve(meeting_id=meeting_id, started_at=when)
+
+
+async def test_what_people_type_never_reaches_the_log_at_the_default_level(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    secret = "Zijn vader zit in de gevangenis"
+    await harness.setup_meeting(questions=secret)
+    # Telegram refuses and fails a few sends: the errors are logged, the words are not.
+    harness.request.fail_next("sendMessage", 400, "Bad Request: can't parse entities")
+    harness.request.fail_next("sendMessage", 500, "Internal Server Error")
+
+    await harness.press(ANNA, Button.START)
+    await harness.answer(FATMA, secret)
+
+    assert caplog.records  # the failures were logged
+    assert secret not in caplog.text
