@@ -431,7 +431,8 @@ def _press_join(state: MeetingState, event: Pressed, now: dt.datetime) -> Outcom
         if holder is not None:
             return _toast(state, Why.ROLE_TAKEN, name=holder.name, role=role.value)
     if me is not None:
-        if me.id == state.chair:
+        # Also a chair who handed over: the record keeps who chaired.
+        if me.id == state.chair or me.role is Role.CHAIR:
             return _toast(state, Why.CHAIR_KEEPS_ROLE)
         if state.status is Status.RUNNING:
             # The order of turns and the questions asked follow the roles.

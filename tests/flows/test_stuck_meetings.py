@@ -34,6 +34,7 @@ from .builders import (
     OUTSIDER,
     PARENT,
     answer,
+    gather,
     notices,
     open_meeting,
     pid,
@@ -157,3 +158,12 @@ def test_an_anonymous_admin_is_told_to_show_their_name_with_or_without_a_meeting
 
     assert step(start_meeting(KIND), event).effects == told
     assert without_meeting(event) == told
+
+
+def test_a_chair_who_handed_over_keeps_the_chair_role_in_the_record() -> None:
+    state = step(gather(KIND, [(MENTOR, Role.MENTOR)]), ChairClaimed(MENTOR, admin=True)).state
+
+    outcome = press(state, CHAIR, Button.JOIN, Role.PARENT.value)
+
+    assert toasts(outcome) == [Why.CHAIR_KEEPS_ROLE]
+    assert state.participant_of_user(CHAIR.user_id).role is Role.CHAIR  # type: ignore[union-attr]
