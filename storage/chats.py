@@ -87,8 +87,16 @@ class ChatRepository:
         """
         if old_chat_id == new_chat_id:
             return False
-        if await self.get(old_chat_id) is not None:
-            await self._session.execute(delete(Chat).where(Chat.chat_id == new_chat_id))
+        # The sender and the service message may report the move at once; the
+        # second must not delete the chat row the first one just moved. On
+        # PostgreSQL it waits on FOR UPDATE, then re-reads the row and finds it
+        # gone; SQLite reads outside the write lock, so there the condition is
+        # part of the one DELETE statement, which runs under it.
+        await self._session.execute(
+            select(Chat.chat_id).where(Chat.chat_id == old_chat_id).with_for_update()
+        )
+        old_row = select(Chat.chat_id).where(Chat.chat_id == old_chat_id).exists()
+        await self._session.execute(delete(Chat).where(Chat.chat_id == new_chat_id, old_row))
         await self._session.execute(delete(BotMessage).where(BotMessage.chat_id == old_chat_id))
         moved = 0
         for column in (Chat.chat_id, Case.chat_id, Meeting.chat_id):

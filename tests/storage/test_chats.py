@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 from sqlalchemy import inspect, select
@@ -175,6 +176,22 @@ async def test_moving_to_a_supergroup_twice_changes_nothing_the_second_time(db: 
 
     assert again is False
     assert await chat_ids(db) == before
+
+
+async def test_two_reports_of_one_move_at_once_move_it_once_and_keep_the_chat(
+    db: Database,
+) -> None:
+    await _group_with_history(db)
+
+    # The service message and the sender's "group chat was upgraded" race.
+    moved = await asyncio.gather(
+        in_transaction(db, lambda repos: repos.chats.migrate(OLD_GROUP, GROUP)),
+        in_transaction(db, lambda repos: repos.chats.migrate(OLD_GROUP, GROUP)),
+    )
+
+    assert sorted(moved) == [False, True]
+    assert await in_transaction(db, lambda repos: repos.chats.get(GROUP)) is not None
+    assert await in_transaction(db, lambda repos: repos.chats.get(OLD_GROUP)) is None
 
 
 async def test_moving_a_chat_to_its_own_id_moves_nothing(db: Database) -> None:
