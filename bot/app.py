@@ -13,6 +13,7 @@ from rondetafel.storage.db import Database
 
 from . import handlers
 from .budget import SendBudget
+from .chat_order import PerChatOrder
 from .commands import register_commands
 from .housekeeping import Housekeeping
 from .pipeline import Pipeline
@@ -49,6 +50,7 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
+        .concurrent_updates(PerChatOrder())
         .post_init(start_services)
         .post_stop(stop_services)
     )
