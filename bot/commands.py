@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from telegram import Bot, BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
 
 from rondetafel.flows.markers import N_
@@ -41,17 +43,19 @@ def menu(language: str, *, group: bool) -> list[BotCommand]:
 
 
 async def register_commands(bot: Bot) -> None:
+    calls = []
     for language in CHAT_LANGUAGES:
         # The default list (no language) is Dutch, the default language.
         codes = [language, ""] if language == DEFAULT_LANGUAGE else [language]
         for code in codes:
-            await bot.set_my_commands(
-                menu(language, group=True),
-                scope=BotCommandScopeAllGroupChats(),
-                language_code=code or None,
-            )
-            await bot.set_my_commands(
-                menu(language, group=False),
-                scope=BotCommandScopeAllPrivateChats(),
-                language_code=code or None,
-            )
+            for group, scope in (
+                (True, BotCommandScopeAllGroupChats()),
+                (False, BotCommandScopeAllPrivateChats()),
+            ):
+                calls.append(
+                    bot.set_my_commands(
+                        menu(language, group=group), scope=scope, language_code=code or None
+                    )
+                )
+    # Independent calls: at once, not one round trip after another at start-up.
+    await asyncio.gather(*calls)

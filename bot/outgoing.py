@@ -47,6 +47,8 @@ def rows_for(
                     "markup": markup,
                     "reply_to": (op.reply_to or reply_to) if index == 0 else None,
                     "tag": op.tag if last else None,
+                    # Only what asks someone something makes phones buzz.
+                    "quiet": op.markup is None,
                 }
                 row(SEND, payload, prompt=markup is not None)
         elif isinstance(op, Edit):
@@ -54,7 +56,12 @@ def rows_for(
             row(EDIT, payload, prompt=op.markup is not None)
         elif isinstance(op, SendDocument):
             # The report is an HTML document: text, so the JSON column holds it as is.
-            payload = {"filename": op.filename, "text": op.data.decode(), "caption": op.caption}
+            payload = {
+                "filename": op.filename,
+                "text": op.data.decode(),
+                "caption": op.caption,
+                "quiet": True,
+            }
             row(DOCUMENT, payload)
         elif isinstance(op, ClearButtons):
             row(CLEAR, {"message_id": op.message_id})

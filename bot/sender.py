@@ -252,6 +252,7 @@ class Sender:
                     else None
                 ),
                 message_thread_id=row.thread_id,
+                disable_notification=payload.get("quiet", False),
             )
             return message.message_id, 1
         if row.method == DOCUMENT:
@@ -261,6 +262,7 @@ class Sender:
                 filename=payload["filename"],
                 caption=payload["caption"],
                 message_thread_id=row.thread_id,
+                disable_notification=payload.get("quiet", False),
                 # Not protected: the report is meant to be saved to the pupil's file.
                 protect_content=False,
             )

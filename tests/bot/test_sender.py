@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 import pytest
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.ext import Defaults, ExtBot
 
@@ -226,3 +226,14 @@ async def test_after_a_restart_a_group_that_had_its_minute_waits_for_it(db: Data
         budget = restarted.sender.budget
         assert budget.wait(GROUP, time.time()) > 50  # restored from the outbox
         assert restarted.sent_to(GROUP) == []
+
+
+async def test_only_what_asks_someone_something_makes_phones_buzz(wire: Wire) -> None:
+    question = ForceReply(selective=True)
+
+    await wire.owe(Send("✅ Afspraak 1"), Send("Fatma, jouw beurt.", question))
+    await wire.sender.drain()
+
+    note, asked = wire.request.messages()
+    assert note.params.get("disable_notification") is True
+    assert not asked.params.get("disable_notification")
