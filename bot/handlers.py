@@ -90,8 +90,10 @@ def _private_language(update: Update) -> str:
 
 
 async def _say(update: Update, context: Context, message: str) -> None:
-    language = await _reader_language(update, context)
-    await context.services.pipeline.say(origin_of(update), texts(language).html(message))
+    chat = update.effective_chat
+    private = chat is None or chat.type == chat.PRIVATE
+    language = _private_language(update) if private else None  # None: the group's own
+    await context.services.pipeline.say(origin_of(update), message, language=language)
 
 
 async def _is_admin(update: Update, context: Context) -> bool:

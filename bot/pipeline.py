@@ -85,12 +85,22 @@ class Pipeline:
             self.sender.wake()
         return decision
 
-    async def say(self, origin: Origin, html: str) -> None:
-        """Owe the chat one message that is not about a meeting (help, privacy…)."""
+    async def say(self, origin: Origin, message: str, *, language: str | None = None) -> None:
+        """Owe the chat one catalog sentence that is not about a meeting (help, privacy…).
+
+        In the chat's language, read in the same transaction, unless `language`
+        says otherwise (a private chat speaks the person's own).
+        """
 
         async def owe(repos: Repositories) -> None:
+            speaks = language
+            if speaks is None:
+                chat = await repos.chats.get_or_create(
+                    origin.chat_id, language=self.settings.default_language
+                )
+                speaks = chat.language
             rows = rows_for(
-                [Send(html)],
+                [Send(texts(speaks).html(message))],
                 chat_id=origin.chat_id,
                 thread_id=origin.thread_id,
                 meeting_id=None,

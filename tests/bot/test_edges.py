@@ -12,7 +12,9 @@ from rondetafel.bot.render import CONTINUES, report_filename
 from rondetafel.bot.services import SERVICES
 from rondetafel.bot.texts import texts
 from rondetafel.flows.events import Button, ResumeReason
-from rondetafel.flows.state import Status
+from rondetafel.flows.script import MeetingKind
+from rondetafel.flows.state import MeetingState, Status
+from rondetafel.storage.repositories import Repositories
 from rondetafel.storage.unit_of_work import in_transaction
 from tests.flows.builders import NOW as FLOWS_NOW
 from tests.flows.builders import start_meeting
@@ -23,7 +25,7 @@ NL = texts("nl")
 
 
 async def status_of_meeting(harness: Harness) -> Status | None:
-    async def read(repos):  # type: ignore[no-untyped-def]
+    async def read(repos: Repositories) -> Status | None:
         loaded = await repos.meetings.get(1)
         return None if loaded is None else loaded.state.status
 
@@ -127,9 +129,7 @@ def test_three_meetings_on_one_day_give_three_report_names() -> None:
     assert all(name.startswith("rondetafel-2025-03-10-") for name in names)
 
 
-def start_meeting_at(meeting_id: int, when: dt.datetime):  # type: ignore[no-untyped-def]
-    from rondetafel.flows.script import MeetingKind
-
+def start_meeting_at(meeting_id: int, when: dt.datetime) -> MeetingState:
     state = start_meeting(MeetingKind.PUPIL_MEETING)
     return state.evolve(meeting_id=meeting_id, started_at=when)
 
