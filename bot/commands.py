@@ -6,6 +6,7 @@ import asyncio
 
 from telegram import Bot, BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
 
+from rondetafel.flows.events import Button
 from rondetafel.flows.markers import N_
 from rondetafel.i18n import CHAT_LANGUAGES, DEFAULT_LANGUAGE
 
@@ -14,6 +15,21 @@ from .texts import texts
 # Both spellings work everywhere; each language's menu shows its own.
 MEETING_COMMANDS = ("meeting", "overleg")
 CHAIR_COMMANDS = ("chair", "voorzitter")
+# The command a meeting is started with sets its language.
+COMMAND_LANGUAGE = {"meeting": "en", "overleg": "nl"}
+# Typed stand-ins for the meeting message's controls, so that nobody has to
+# scroll up on a phone: the questions show them as links (Telegram makes a
+# /command in a message tappable).
+CONTROL_COMMANDS: dict[str, Button] = {
+    "pass": Button.PASS,
+    "pas": Button.PASS,
+    "back": Button.BACK,
+    "terug": Button.BACK,
+    "skip": Button.SKIP,
+    "overslaan": Button.SKIP,
+    "next": Button.CLOSE_PHASE,
+    "volgende": Button.CLOSE_PHASE,
+}
 GROUP_MENU = {
     "nl": (
         ("overleg", N_("Start a support meeting")),

@@ -18,10 +18,16 @@ from telegram.ext import (
 )
 
 from rondetafel.flows.effects import Why
-from rondetafel.flows.events import AnonymousSender, ChairClaimed, MeetingRequested, StopRequested
+from rondetafel.flows.events import (
+    AnonymousSender,
+    ChairClaimed,
+    MeetingRequested,
+    Pressed,
+    StopRequested,
+)
 from rondetafel.flows.markers import N_
 
-from .commands import CHAIR_COMMANDS, MEETING_COMMANDS
+from .commands import CHAIR_COMMANDS, COMMAND_LANGUAGE, CONTROL_COMMANDS, MEETING_COMMANDS
 from .parse import (
     button_event,
     edit_event,
@@ -115,11 +121,26 @@ async def on_anonymous(update: Update, context: Context) -> None:
         await context.services.pipeline.handle(origin_of(update), event)
 
 
+def _command(update: Update) -> str:
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    return message.text.split()[0].lstrip("/").split("@", 1)[0].lower()
+
+
 async def on_meeting(update: Update, context: Context) -> None:
     assert update.effective_user is not None
-    await context.services.pipeline.handle(
-        origin_of(update), MeetingRequested(person(update.effective_user))
-    )
+    language = COMMAND_LANGUAGE.get(_command(update))
+    event = MeetingRequested(person(update.effective_user), language=language)
+    await context.services.pipeline.handle(origin_of(update), event)
+
+
+async def on_control(update: Update, context: Context) -> None:
+    """/pas, /terug, /volgende…: the meeting message's buttons, typed."""
+    message = update.effective_message
+    assert update.effective_user is not None and message is not None
+    button = CONTROL_COMMANDS[_command(update)]
+    event = Pressed(person(update.effective_user), button, command=message.message_id)
+    await context.services.pipeline.handle(origin_of(update), event)
 
 
 async def on_stop(update: Update, context: Context) -> None:
@@ -238,6 +259,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler(list(MEETING_COMMANDS), on_meeting, GROUPS & NEW_MESSAGE))
     app.add_handler(CommandHandler("stop", on_stop, GROUPS & NEW_MESSAGE))
     app.add_handler(CommandHandler(list(CHAIR_COMMANDS), on_chair, GROUPS & NEW_MESSAGE))
+    app.add_handler(CommandHandler(list(CONTROL_COMMANDS), on_control, GROUPS & NEW_MESSAGE))
     app.add_handler(CommandHandler(["start", "help"], on_help, NEW_MESSAGE))
     app.add_handler(CommandHandler("privacy", on_privacy, NEW_MESSAGE))
     app.add_handler(CallbackQueryHandler(on_button))

@@ -1,6 +1,9 @@
-"""Inline keyboards, built from the meeting's state and script data.
+"""Inline keyboards, built from the meeting's state and the prompt table.
 
-Every label says what the button does; every button's data is encoded by
+Every button goes through `_button`, which takes its step from the prompt
+table's rule and refuses a button the current prompt does not accept
+(`flows.prompts.PROMPTS`): the keyboards cannot offer what the core would
+refuse. Every label says what the button does; its data is encoded by
 `callback_data`, so it stays valid across restarts.
 """
 
@@ -12,12 +15,19 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from rondetafel.flows.events import Button
 from rondetafel.flows.markers import N_
+from rondetafel.flows.prompts import (
+    DUE_CHOICES,
+    EVALUATION_CHOICES,
+    ONGOING,
+    PROMPTS,
+    Prompt,
+    Step,
+)
 from rondetafel.flows.script import MeetingKind, Role
 from rondetafel.flows.state import MeetingState, Status
-from rondetafel.flows.transition import CHAT_LANGUAGES, DUE_CHOICES, EVALUATION_CHOICES, TYPE_A_DATE
 
 from .callback_data import ButtonData, encode
-from .texts import LANGUAGE_NAMES, Texts
+from .texts import Texts
 
 ROLE_ICONS = {
     Role.CHAIR: "🪑",
@@ -29,9 +39,15 @@ ROLE_ICONS = {
 }
 
 
-def _button(
-    state: MeetingState, label: str, button: Button, arg: str = "", step: int = 0
-) -> InlineKeyboardButton:
+class NotAccepted(AssertionError):
+    """A keyboard tried to offer a button its prompt does not accept."""
+
+
+def _button(state: MeetingState, label: str, button: Button, arg: str = "") -> InlineKeyboardButton:
+    rule = PROMPTS[state.prompt].buttons.get(button)
+    if rule is None:
+        raise NotAccepted(f"{button!r} is not accepted while the meeting waits on {state.prompt}")
+    step = {Step.NONE: 0, Step.PROMPT: state.step, Step.CONTROLS: state.controls}[rule.step]
     data = encode(ButtonData(state.meeting_id, button, arg, step))
     return InlineKeyboardButton(label, callback_data=data)
 
@@ -42,127 +58,85 @@ def _rows(
     return [list(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row)]
 
 
-def _markup(rows: Iterable[Sequence[InlineKeyboardButton]]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([list(r) for r in rows if r])
+def _markup(rows: Iterable[Sequence[InlineKeyboardButton]]) -> InlineKeyboardMarkup | None:
+    kept = [list(r) for r in rows if r]
+    return InlineKeyboardMarkup(kept) if kept else None
 
 
-def kind_choice(state: MeetingState, t: Texts) -> InlineKeyboardMarkup:
-    kinds = [_button(state, t.kind(kind), Button.KIND, kind.value) for kind in MeetingKind]
-    languages = [
-        _button(
-            state,
-            ("✓ " if lang == state.language else "") + LANGUAGE_NAMES[lang],
-            Button.LANGUAGE,
-            lang,
-        )
-        for lang in CHAT_LANGUAGES
-    ]
-    return _markup([*_rows(kinds, 1), languages])
-
-
-def join(state: MeetingState, t: Texts) -> InlineKeyboardMarkup | None:
-    if not state.active:
+def meeting(state: MeetingState, t: Texts) -> InlineKeyboardMarkup | None:
+    """The meeting message: roles and start while gathering; controls and roles while running."""
+    if not state.active or state.status is Status.NAMING_PUPIL:
         return None
+    rows: list[list[InlineKeyboardButton]] = []
+    if state.status is Status.RUNNING:
+        rows += controls(state, t)
+    else:
+        kinds = [
+            _button(state, ("✓ " if kind is state.kind else "") + t.kind(kind), Button.KIND, kind)
+            for kind in MeetingKind
+        ]
+        rows += _rows(kinds, 2)
     roles = [_button(state, f"{ROLE_ICONS[r]} {t.role(r)}", Button.JOIN, r.value) for r in Role]
-    rows = _rows(roles, 2)
+    rows += _rows(roles, 2)
     if not any(p.role is Role.PUPIL for p in state.participants):
-        rows.append(
-            [
-                _button(
-                    state,
-                    t(N_("🧒 Pupil not in this chat: I relay their words")),
-                    Button.VOICE_PUPIL,
-                )
-            ]
-        )
+        label = t(N_("🧒 Pupil not in this chat: I relay their words"))
+        rows.append([_button(state, label, Button.VOICE_PUPIL)])
     if state.status is Status.GATHERING:
         rows.append([_button(state, t(N_("▶️ Start the meeting (chair)")), Button.START)])
     return _markup(rows)
 
 
-def turn_controls(state: MeetingState, t: Texts, *, more: bool) -> InlineKeyboardMarkup:
-    step = state.step
-    phase, current = state.phase, state.current
-    assert phase is not None and current is not None
-    rows: list[list[InlineKeyboardButton]] = []
-    starters = phase.starters_for(current.role)
-    if starters and not more:
-        rows += _rows(
-            [
-                _button(state, t(s.text), Button.STARTER, str(i), step)
-                for i, s in enumerate(starters)
-            ],
-            3,
-        )
-    pass_label = N_("✅ Done") if more else N_("⏭ Pass")
-    rows.append([_button(state, t(pass_label), Button.PASS, step=step)])
-    rows.append(
+def controls(state: MeetingState, t: Texts) -> list[list[InlineKeyboardButton]]:
+    return [
         [
-            _button(state, t(N_("↩️ Back")), Button.BACK, step=step),
-            _button(state, t(N_("⏩ Skip (chair)")), Button.SKIP, step=step),
-            _button(state, t(N_("⏹ Close phase")), Button.CLOSE_PHASE, step=step),
-        ]
-    )
-    return _markup(rows)
-
-
-def optional_phase(state: MeetingState, t: Texts) -> InlineKeyboardMarkup:
-    return _markup(
+            _button(state, t(N_("⏭ Pass my turn")), Button.PASS),
+            _button(state, t(N_("↩️ Back (chair)")), Button.BACK),
+        ],
         [
-            [
-                _button(state, t(N_("Do this step")), Button.DO_PHASE, step=state.step),
-                _button(state, t(N_("Skip this step")), Button.SKIP_PHASE, step=state.step),
-            ],
-            [_button(state, t(N_("↩️ Back")), Button.BACK, step=state.step)],
-        ]
-    )
+            _button(state, t(N_("⏩ Next person (chair)")), Button.SKIP),
+            _button(state, t(N_("⏹ Close this phase (chair)")), Button.CLOSE_PHASE),
+        ],
+    ]
 
 
-def agreement_owner(state: MeetingState, t: Texts) -> InlineKeyboardMarkup:
+def agreement(state: MeetingState, t: Texts, seq: int) -> InlineKeyboardMarkup | None:
+    """By when the open agreement is done, and who does it; nothing once it is recorded."""
+    if not state.open_agreements or state.open_agreements[0] != seq:
+        return None
+    owner = state.agreement(seq).owner
+    quick = [_button(state, _in_days(t, d), Button.DUE, str(d)) for d in DUE_CHOICES]
+    ongoing = _button(state, t(N_("♾ Ongoing")), Button.DUE, ONGOING)
     people = [
-        _button(state, f"{p.name} ({t.role(p.role)})", Button.OWNER, str(p.id), state.step)
+        _button(state, ("✓ " if p.id == owner else "👤 ") + p.name, Button.OWNER, str(p.id))
         for p in state.participants
     ]
-    return _markup(_rows(people, 2))
+    return _markup([quick, [ongoing], *_rows(people, 3)])
 
 
-def _date_choices(
-    state: MeetingState, t: Texts, button: Button, days: Sequence[int]
-) -> InlineKeyboardMarkup:
-    quick = [_button(state, _in_days(t, d), button, str(d), state.step) for d in days]
-    typed = _button(state, t(N_("📅 Type a date")), button, TYPE_A_DATE, state.step)
-    return _markup([quick, [typed]])
+def evaluation(state: MeetingState, t: Texts) -> InlineKeyboardMarkup | None:
+    if state.prompt is not Prompt.EVALUATION:
+        return None
+    quick = [_button(state, _in_days(t, d), Button.EVALUATION, str(d)) for d in EVALUATION_CHOICES]
+    return _markup([quick])
 
 
-def agreement_due(state: MeetingState, t: Texts) -> InlineKeyboardMarkup:
-    return _date_choices(state, t, Button.DUE, DUE_CHOICES)
-
-
-def evaluation_date(state: MeetingState, t: Texts) -> InlineKeyboardMarkup:
-    markup = _date_choices(state, t, Button.EVALUATION, EVALUATION_CHOICES)
-    back = [_button(state, t(N_("↩️ Back")), Button.BACK, step=state.step)]
-    return InlineKeyboardMarkup([*markup.inline_keyboard, back])
-
-
-def side_note(state: MeetingState, t: Texts, seq: int) -> InlineKeyboardMarkup:
+def side_note(state: MeetingState, t: Texts, seq: int) -> InlineKeyboardMarkup | None:
     return _markup(
         [
             [
-                _button(state, t(N_("➕ Add as a point")), Button.ACCEPT_NOTE, str(seq)),
-                _button(state, t(N_("Leave it out")), Button.DISMISS_NOTE, str(seq)),
+                _button(state, t(N_("➕ Add as a point (chair)")), Button.ACCEPT_NOTE, str(seq)),
+                _button(state, t(N_("Leave it out (chair)")), Button.DISMISS_NOTE, str(seq)),
             ]
         ]
     )
 
 
-def confirm_stop(state: MeetingState, t: Texts) -> InlineKeyboardMarkup:
+def confirm_stop(state: MeetingState, t: Texts) -> InlineKeyboardMarkup | None:
     return _markup(
         [
             [
-                _button(
-                    state, t(N_("Yes, stop without a summary")), Button.STOP_YES, step=state.step
-                ),
-                _button(state, t(N_("No, go on")), Button.STOP_NO, step=state.step),
+                _button(state, t(N_("Yes, stop without a summary")), Button.STOP_YES),
+                _button(state, t(N_("No, go on")), Button.STOP_NO),
             ]
         ]
     )

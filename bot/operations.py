@@ -28,6 +28,8 @@ class Edit:
     tag: str
     html: str
     markup: InlineKeyboardMarkup | None = None
+    # May wait a moment: a newer edit of the same message replaces it (see `outgoing.py`).
+    lazy: bool = False
 
 
 @dataclass(frozen=True)
@@ -52,4 +54,11 @@ class ClearButtons:
     message_id: int
 
 
-Operation = Send | Edit | Answer | SendDocument | ClearButtons
+@dataclass(frozen=True)
+class ClearTag:
+    """Remove the buttons of the message remembered under `tag`, if there is one."""
+
+    tag: str
+
+
+Operation = Send | Edit | Answer | SendDocument | ClearButtons | ClearTag

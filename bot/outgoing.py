@@ -16,10 +16,12 @@ from telegram.constants import MessageLimit
 
 from rondetafel.storage.outbox import Outgoing
 
-from .operations import ClearButtons, Edit, Markup, Operation, Send, SendDocument
+from .operations import ClearButtons, ClearTag, Edit, Markup, Operation, Send, SendDocument
 from .text_split import split_html
 
 SEND, EDIT, DOCUMENT, CLEAR = "send", "edit", "document", "clear"
+# How long a lazy edit waits for a newer edit of the same message to replace it.
+LAZY_EDIT_SECONDS = 2.0
 
 
 def rows_for(
@@ -33,10 +35,22 @@ def rows_for(
     """`reply_to`: the person's message that caused this, for sends that reply to it."""
     rows: list[Outgoing] = []
 
-    def row(method: str, payload: dict[str, Any], *, prompt: bool = False) -> None:
-        rows.append(Outgoing(chat_id, method, payload, thread_id, meeting_id, prompt))
+    def row(
+        method: str,
+        payload: dict[str, Any],
+        *,
+        prompt: bool = False,
+        delay: float = 0.0,
+        replaces: str | None = None,
+    ) -> None:
+        rows.append(
+            Outgoing(chat_id, method, payload, thread_id, meeting_id, prompt, delay, replaces)
+        )
 
     for op in operations:
+        if isinstance(op, Send) and op.tag is not None:
+            # A message posted anew under a tag supersedes the old one: its buttons go.
+            row(CLEAR, {"tag": op.tag})
         if isinstance(op, Send):
             parts = split_html(op.html, MessageLimit.MAX_TEXT_LENGTH)
             for index, part in enumerate(parts):
@@ -53,7 +67,8 @@ def rows_for(
                 row(SEND, payload, prompt=markup is not None)
         elif isinstance(op, Edit):
             payload = {"tag": op.tag, "html": op.html, "markup": _json(op.markup)}
-            row(EDIT, payload, prompt=op.markup is not None)
+            delay = LAZY_EDIT_SECONDS if op.lazy else 0.0
+            row(EDIT, payload, prompt=op.markup is not None, delay=delay, replaces=op.tag)
         elif isinstance(op, SendDocument):
             # The report is an HTML document: text, so the JSON column holds it as is.
             payload = {
@@ -65,6 +80,8 @@ def rows_for(
             row(DOCUMENT, payload)
         elif isinstance(op, ClearButtons):
             row(CLEAR, {"message_id": op.message_id})
+        elif isinstance(op, ClearTag):
+            row(CLEAR, {"tag": op.tag})
     return rows
 
 

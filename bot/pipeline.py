@@ -173,6 +173,8 @@ class Pipeline:
         if loaded is None and isinstance(event, MeetingRequested):
             loaded, effects = await self._open(repos, origin, event, chat.language, now)
             state = loaded.state
+            if state.language != chat.language:
+                await repos.chats.set_language(origin.chat_id, state.language)
         elif loaded is None:
             state, effects = None, without_meeting(event)
         else:

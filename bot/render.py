@@ -1,51 +1,57 @@
-"""Turns the state machine's effects into outgoing operations, in the chat's language."""
+"""Turns the state machine's effects into outgoing operations, in the chat's language.
+
+The chat stays quiet: a turn is one new message (the question, which also
+says where the meeting is); the meeting message and each agreement's
+message are edited as things change rather than posted again; and only
+questions make phones buzz (see `outgoing.py`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import Callable
 from functools import singledispatch
 
 from telegram import ForceReply
 
 from rondetafel.flows.effects import (
-    AgreementRecorded,
-    AskAgreementDue,
-    AskAgreementOwner,
-    AskEvaluationDate,
-    AskMeetingQuestions,
-    AskOptionalPhase,
     AskPupil,
-    AskStarter,
     AskTurn,
-    AskTypedDate,
     ChairChanged,
     ConfirmStop,
     Continues,
     Effect,
-    EvaluationDateSet,
     MeetingExpired,
     MeetingFinished,
     MeetingStopped,
     Notice,
-    ShowJoin,
-    ShowKindChoice,
+    ShowAgreement,
+    ShowEvaluation,
+    ShowMeeting,
     ShowSideNote,
     SideNoteHandled,
     Toast,
 )
 from rondetafel.flows.events import ResumeReason
 from rondetafel.flows.markers import N_
-from rondetafel.flows.script import Role
-from rondetafel.flows.state import Mark, MeetingState, Participant
+from rondetafel.flows.prompts import Prompt
+from rondetafel.flows.script import PhaseType, Role
+from rondetafel.flows.state import Mark, MeetingState
 
 from . import keyboards
-from .operations import Answer, Edit, Operation, Send, SendDocument
+from .operations import Answer, ClearTag, Edit, Operation, Send, SendDocument
 from .templating import render_join, render_report, render_summary
-from .texts import DONE, WHY, Texts
+from .texts import DONE, WHY, Markup, Texts
 
-JOIN, KIND, STOP = "join", "kind", "stop"
+MEETING, EVALUATION, STOP = "meeting", "evaluation", "stop"
+
+
+def agreement_tag(seq: int) -> str:
+    return f"agreement:{seq}"
+
+
+def note_tag(seq: int) -> str:
+    return f"note:{seq}"
 
 
 class Renderer:
@@ -59,28 +65,16 @@ class Renderer:
 
 
 def progress(state: MeetingState, t: Texts) -> str:
+    """Where the meeting is: "Phase 2/8 · What goes well"."""
     phase = state.phase
     if phase is None:
         return ""
     n, total = state.phase_index + 1, len(state.phases)
-    current = state.current
-    if current is None:
-        return t.plain(N_("Phase {n} of {total} · {phase}"), n=n, total=total, phase=t(phase.title))
-    return t.plain(
-        N_("Phase {n} of {total} · {phase} · turn: {name}"),
-        n=n,
-        total=total,
-        phase=t(phase.title),
-        name=current.name,
-    )
+    return t.plain(N_("Phase {n}/{total} · {phase}"), n=n, total=total, phase=t(phase.title))
 
 
-def _force_reply(t: Texts, placeholder: str) -> ForceReply:
+def _force_reply(placeholder: str) -> ForceReply:
     return ForceReply(selective=True, input_field_placeholder=placeholder[:64])
-
-
-def _date_placeholder(t: Texts) -> str:
-    return t(N_("e.g. friday, 15 March, in 3 weeks"))
 
 
 def _params(pairs: tuple[tuple[str, str], ...], t: Texts) -> dict[str, object]:
@@ -101,195 +95,157 @@ def _on(kind: type) -> Callable[[Callable[..., list[Operation]]], Callable[..., 
     return register
 
 
-@_on(ShowKindChoice)
-def _kind(effect: ShowKindChoice, state: MeetingState, t: Texts, r: Renderer) -> list[Operation]:
-    chair = t.mention(state.chair_participant())
-    if state.kind is None:
-        text = t.html(
-            N_("<b>New support meeting</b>, chaired by {chair}.\nWhich kind of meeting is it?"),
-            chair=chair,
-        )
-        markup = keyboards.kind_choice(state, t)
-        return [Edit(KIND, text, markup) if effect.edit else Send(text, markup, tag=KIND)]
-    text = t.html(
-        N_("<b>New support meeting</b>: {kind}, chaired by {chair}."),
-        kind=t.kind(state.kind),
-        chair=chair,
-    )
-    return [Edit(KIND, text) if effect.edit else Send(text, tag=KIND)]
+# ---------------------------------------------------------------- the meeting message
 
 
-def _ask_chair(state: MeetingState, t: Texts, sentence: str, placeholder: str) -> list[Operation]:
-    text = t.html(sentence, chair=t.mention(state.chair_participant()))
-    return [Send(text, _force_reply(t, t(placeholder)))]
+@_on(ShowMeeting)
+def _meeting(effect: ShowMeeting, state: MeetingState, t: Texts, r: Renderer) -> list[Operation]:
+    text = render_join(state, t)
+    markup = keyboards.meeting(state, t)
+    if effect.edit:
+        return [Edit(MEETING, text, markup, lazy=effect.lazy)]
+    return [Send(text, markup, tag=MEETING)]
 
 
 @_on(AskPupil)
 def _pupil(effect: AskPupil, state: MeetingState, t: Texts, r: Renderer) -> list[Operation]:
-    sentence = N_(
-        "{chair}, what are the pupil's initials or pseudonym? "
-        "Please no full name: Telegram stores this chat."
+    text = t.html(
+        N_(
+            "<b>New support meeting</b>, chaired by {chair}.\n{chair}, what are the pupil's "
+            "initials or pseudonym? Please no full name: Telegram stores this chat."
+        ),
+        chair=t.mention(state.chair_participant()),
     )
-    return _ask_chair(state, t, sentence, N_("e.g. S.B. or Tiger"))
+    return [Send(text, _force_reply(t(N_("e.g. S.B. or Tiger"))))]
 
 
-@_on(AskMeetingQuestions)
-def _questions(
-    effect: AskMeetingQuestions, state: MeetingState, t: Texts, r: Renderer
-) -> list[Operation]:
-    sentence = N_(
-        "{chair}, what must we know or decide by the end of this meeting? One question per line."
-    )
-    return _ask_chair(state, t, sentence, N_("One question per line"))
-
-
-@_on(ShowJoin)
-def _join(effect: ShowJoin, state: MeetingState, t: Texts, r: Renderer) -> list[Operation]:
-    text = render_join(state, t)
-    markup = keyboards.join(state, t)
-    return [Edit(JOIN, text, markup) if effect.edit else Send(text, markup, tag=JOIN)]
-
-
-def _question_text(state: MeetingState, t: Texts, current: Participant, question: str) -> str:
-    speaker = state.speaker_for(current)
-    if speaker.id != current.id:
-        return t.html(
-            N_("{speaker}, please ask {pupil} and type their words: {question}"),
-            speaker=t.mention(speaker),
-            pupil=current.name,
-            question=t(question),
-        )
-    return t.html(
-        N_("{name}, your turn. {question}"), name=t.mention(current), question=t(question)
-    )
+# ---------------------------------------------------------------- a turn
 
 
 @_on(AskTurn)
 def _turn(effect: AskTurn, state: MeetingState, t: Texts, r: Renderer) -> list[Operation]:
     phase, current = state.phase, state.current
     assert phase is not None and current is not None
-    controls = Send(
-        f"<b>{html.escape(progress(state, t))}</b>",
-        keyboards.turn_controls(state, t, more=effect.more),
-    )
+    speaker = state.speaker_for(current)
+    header = t.html(N_("<b>{progress}</b>"), progress=progress(state, t))
+    if phase.optional:
+        header += " " + t.html(N_("<i>(optional: the chair can go on with /next)</i>"))
     if effect.more:
-        text = t.html(
+        body = t.html(
             N_(
                 "{name}, your answer was long, and Telegram may have split it. "
-                "Reply with the rest, or tap Done."
+                "Reply with the rest, or with /pass if it is complete."
             ),
-            name=t.mention(state.speaker_for(current)),
+            name=t.mention(speaker),
+        )
+        return [Send(f"{header}\n{body}", _force_reply(t(N_("The rest of your answer"))))]
+    question = phase.question_for(current.role)
+    assert question is not None
+    if speaker.id != current.id:
+        body = t.html(
+            N_("{speaker}, please ask {pupil} and type their words: {question}"),
+            speaker=t.mention(speaker),
+            pupil=current.name,
+            question=t(question),
         )
     else:
-        question = phase.question_for(current.role)
-        assert question is not None
-        text = _question_text(state, t, current, question)
-    return [controls, Send(text, _force_reply(t, t(N_("One point per line"))))]
+        body = t.html(
+            N_("{name}, your turn. {question}"), name=t.mention(current), question=t(question)
+        )
+    lines = [header, body]
+    starters = phase.starters_for(current.role)
+    if starters:
+        lines.append(
+            t.html(
+                N_("<i>You could start with: {starters}</i>"),
+                starters=", ".join(t(s.text) for s in starters),
+            )
+        )
+    if phase.type is PhaseType.AGREEMENTS:
+        hint = N_("<i>One agreement per line. Nothing to add? Reply - or tap /pass.</i>")
+    else:
+        hint = N_("<i>One point per line. Nothing to add? Reply - or tap /pass.</i>")
+    lines.append(t.html(hint))
+    return [Send("\n".join(lines), _force_reply(t(N_("Your answer"))))]
 
 
-@_on(AskStarter)
-def _starter(effect: AskStarter, state: MeetingState, t: Texts, r: Renderer) -> list[Operation]:
-    current = state.current
-    assert current is not None and state.starter is not None
-    starter = t(state.starter)
-    text = t.html(
-        N_("{name}: <i>{starter}</i>"), name=t.mention(state.speaker_for(current)), starter=starter
-    )
-    return [Send(text, _force_reply(t, starter))]
+# ---------------------------------------------------------------- agreements and the evaluation
 
 
-@_on(AskOptionalPhase)
-def _optional(
-    effect: AskOptionalPhase, state: MeetingState, t: Texts, r: Renderer
+def _owner_text(state: MeetingState, t: Texts, owner: int) -> str:
+    person = state.participant(owner)
+    return f"{person.name} ({t.role(person.role)})"
+
+
+@_on(ShowAgreement)
+def _agreement(
+    effect: ShowAgreement, state: MeetingState, t: Texts, r: Renderer
 ) -> list[Operation]:
-    phase = state.phase
-    assert phase is not None
-    text = t.html(
-        N_(
-            "<b>{progress}</b>\n{chair}, this step is optional: take it only if the group "
-            "needs it to decide what to do. Take it now?"
-        ),
-        progress=progress(state, t),
-        chair=t.mention(state.chair_participant()),
-    )
-    return [Send(text, keyboards.optional_phase(state, t))]
-
-
-def _agreement_line(state: MeetingState, t: Texts, seq: int) -> str:
-    a = state.agreement(seq)
-    if a.owner is None:
-        return t.html(N_("<b>Agreement:</b> {what}"), what=a.what)
-    owner = state.participant(a.owner)
-    return t.html(
-        N_("<b>Agreement:</b> {what} — {owner} ({role})"),
-        what=a.what,
-        owner=owner.name,
-        role=t.role(owner.role),
-    )
-
-
-@_on(AskAgreementOwner)
-def _owner(
-    effect: AskAgreementOwner, state: MeetingState, t: Texts, r: Renderer
-) -> list[Operation]:
-    text = _agreement_line(state, t, effect.agreement) + "\n" + t.html(N_("Who does it?"))
-    return [Send(text, keyboards.agreement_owner(state, t))]
-
-
-@_on(AskAgreementDue)
-def _due(effect: AskAgreementDue, state: MeetingState, t: Texts, r: Renderer) -> list[Operation]:
-    text = _agreement_line(state, t, effect.agreement) + "\n" + t.html(N_("By when?"))
-    return [Send(text, keyboards.agreement_due(state, t))]
-
-
-@_on(AskTypedDate)
-def _typed_date(
-    effect: AskTypedDate, state: MeetingState, t: Texts, r: Renderer
-) -> list[Operation]:
-    person = state.participant_of_user(effect.to_user) or state.chair_participant()
-    text = t.html(
-        N_("{name}, type the date, for example: friday, 15 March, in 3 weeks."),
-        name=t.mention(person),
-    )
-    return [Send(text, _force_reply(t, _date_placeholder(t)))]
-
-
-@_on(AgreementRecorded)
-def _recorded(
-    effect: AgreementRecorded, state: MeetingState, t: Texts, r: Renderer
-) -> list[Operation]:
-    a = state.agreement(effect.agreement)
-    number = [x.seq for x in state.agreements].index(a.seq) + 1
-    owner = state.participant(a.owner) if a.owner else None
-    text = t.html(
-        N_("✅ <b>Agreement {number}:</b> {what} — {owner} — by {date}"),
+    seq = effect.agreement
+    tag = agreement_tag(seq)
+    try:
+        a = state.agreement(seq)
+    except KeyError:
+        # Not recorded: the turn moved on before it had a date.
+        text = t.html(N_("✖️ <s>Agreement</s>: not recorded, it had no date yet."))
+        return [Edit(tag, text)]
+    number = [x.seq for x in state.agreements].index(seq) + 1
+    owner = _owner_text(state, t, a.owner) if a.owner is not None else "?"
+    if a.complete:
+        if a.ongoing:
+            when = t.html(N_("ongoing"))
+        else:
+            assert a.due is not None
+            when = t.html(N_("by {date}"), date=t.date(a.due))
+        text = t.html(
+            N_("✅ <b>Agreement {number}:</b> {what} — {owner} — {when}"),
+            number=number,
+            what=a.what,
+            owner=owner,
+            when=Markup(when),
+        )
+        return [Edit(tag, text)]
+    head = t.html(
+        N_("<b>Agreement {number}:</b> {what}\nWho: {owner}"),
         number=number,
         what=a.what,
-        owner=f"{owner.name} ({t.role(owner.role)})" if owner else "?",
-        date=t.date(a.due) if a.due else "?",
+        owner=owner,
     )
-    return [Send(text)]
-
-
-@_on(AskEvaluationDate)
-def _evaluation(
-    effect: AskEvaluationDate, state: MeetingState, t: Texts, r: Renderer
-) -> list[Operation]:
-    text = t.html(
+    ask = t.html(
         N_(
-            "{chair}, when do we evaluate this plan? "
-            "We then look per goal: reached, partly, not yet."
-        ),
-        chair=t.mention(state.chair_participant()),
+            "By when? Tap a choice, or reply to this message with a date "
+            "(e.g. friday, 15 March, in 3 weeks). Someone else does it? Tap their name."
+        )
     )
-    return [Send(text, keyboards.evaluation_date(state, t))]
+    text = f"{head}\n{ask}"
+    markup = keyboards.agreement(state, t, seq)
+    return [Edit(tag, text, markup) if effect.edit else Send(text, markup, tag=tag)]
 
 
-@_on(EvaluationDateSet)
-def _evaluation_set(
-    effect: EvaluationDateSet, state: MeetingState, t: Texts, r: Renderer
+@_on(ShowEvaluation)
+def _evaluation(
+    effect: ShowEvaluation, state: MeetingState, t: Texts, r: Renderer
 ) -> list[Operation]:
-    return [Send(t.html(N_("📅 <b>Evaluation:</b> {date}"), date=t.date(effect.date)))]
+    if state.prompt is Prompt.EVALUATION:
+        text = t.html(
+            N_(
+                "{chair}, when do we evaluate this plan? We then look per goal: reached, partly, "
+                "not yet. Tap a choice, or reply to this message with a date."
+            ),
+            chair=t.mention(state.chair_participant()),
+        )
+        markup = keyboards.evaluation(state, t)
+        if effect.edit:
+            return [Edit(EVALUATION, text, markup)]
+        return [Send(text, markup, tag=EVALUATION)]
+    if state.evaluation_date is not None:
+        text = t.html(N_("📅 <b>Evaluation:</b> {date}"), date=t.date(state.evaluation_date))
+    else:
+        text = t.html(N_("📅 <b>Evaluation:</b> no date chosen yet."))
+    return [Edit(EVALUATION, text)]
+
+
+# ---------------------------------------------------------------- side notes and stopping
 
 
 def _side_note_text(state: MeetingState, t: Texts, seq: int) -> str:
@@ -306,7 +262,8 @@ def _side_note_text(state: MeetingState, t: Texts, seq: int) -> str:
 def _side_note(effect: ShowSideNote, state: MeetingState, t: Texts, r: Renderer) -> list[Operation]:
     ask = t.html(N_("{chair}, add it to the points?"), chair=t.mention(state.chair_participant()))
     text = _side_note_text(state, t, effect.seq) + "\n" + ask
-    return [Send(text, keyboards.side_note(state, t, effect.seq), tag=f"note:{effect.seq}")]
+    tag = note_tag(effect.seq)
+    return [Send(text, keyboards.side_note(state, t, effect.seq), tag=tag)]
 
 
 @_on(SideNoteHandled)
@@ -315,7 +272,7 @@ def _side_note_handled(
 ) -> list[Operation]:
     accepted = state.contribution(effect.seq).mark is Mark.POINT
     outcome = t.html(N_("Added to the points.") if accepted else N_("Left out."))
-    return [Edit(f"note:{effect.seq}", _side_note_text(state, t, effect.seq) + "\n" + outcome)]
+    return [Edit(note_tag(effect.seq), _side_note_text(state, t, effect.seq) + "\n" + outcome)]
 
 
 @_on(ConfirmStop)
@@ -328,21 +285,61 @@ def _confirm_stop(
     return [Send(text, keyboards.confirm_stop(state, t), tag=STOP)]
 
 
+# ---------------------------------------------------------------- the end
+
+
+def _closing(state: MeetingState, t: Texts) -> list[Operation]:
+    """Once a meeting is over no message of it keeps a button."""
+    ops: list[Operation] = []
+    if state.pupil:
+        ops.append(Edit(MEETING, render_join(state, t)))
+    ops += [ClearTag(note_tag(c.seq)) for c in state.pending_side_notes()]
+    ops += [ClearTag(agreement_tag(seq)) for seq in state.open_agreements]
+    ops.append(ClearTag(STOP))
+    return ops
+
+
 @_on(MeetingStopped)
 def _stopped(effect: MeetingStopped, state: MeetingState, t: Texts, r: Renderer) -> list[Operation]:
-    closed = _join(ShowJoin(edit=True), state, t, r) if state.pupil else []
-    return [*closed, Send(t.html(N_("The meeting was stopped. No summary was posted.")))]
+    return [
+        *_closing(state, t),
+        Send(t.html(N_("The meeting was stopped. No summary was posted."))),
+    ]
 
 
 @_on(MeetingExpired)
 def _expired(effect: MeetingExpired, state: MeetingState, t: Texts, r: Renderer) -> list[Operation]:
-    closed = _join(ShowJoin(edit=True), state, t, r) if state.pupil else []
     note = N_(
         "This meeting was closed after {days} days without activity, so that the group is free "
         "again. What was said stays stored for the school. Start a new one with /meeting."
     )
-    return [*closed, Send(t.html(note, days=effect.days))]
+    return [*_closing(state, t), Send(t.html(note, days=effect.days))]
 
+
+def report_filename(state: MeetingState, tz: dt.tzinfo) -> str:
+    """Unique per meeting, so reports saved side by side never overwrite each other."""
+    started = (state.started_at or state.created_at).astimezone(tz)
+    pupil = "".join(ch if ch.isalnum() else "-" for ch in (state.pupil or "")).strip("-") or "pupil"
+    return f"rondetafel-{started:%Y-%m-%d-%H%M}-{pupil}-{state.meeting_id}.html"
+
+
+@_on(MeetingFinished)
+def _finished(
+    effect: MeetingFinished, state: MeetingState, t: Texts, r: Renderer
+) -> list[Operation]:
+    report = render_report(state, t, r.tz, r.school).encode()
+    return [
+        *_closing(state, t),
+        Send(render_summary(state, t, r.tz)),
+        SendDocument(
+            filename=report_filename(state, r.tz),
+            data=report,
+            caption=t.html(N_("The full report, for the pupil's file.")),
+        ),
+    ]
+
+
+# ---------------------------------------------------------------- the group lost sight of it
 
 CONTINUES = {
     ResumeReason.BACK: N_("↻ I am back in this group. The meeting goes on where it was."),
@@ -370,27 +367,7 @@ def _chair_changed(
     return [Send(text)]
 
 
-def report_filename(state: MeetingState, tz: dt.tzinfo) -> str:
-    """Unique per meeting, so reports saved side by side never overwrite each other."""
-    started = (state.started_at or state.created_at).astimezone(tz)
-    pupil = "".join(ch if ch.isalnum() else "-" for ch in (state.pupil or "")).strip("-") or "pupil"
-    return f"rondetafel-{started:%Y-%m-%d-%H%M}-{pupil}-{state.meeting_id}.html"
-
-
-@_on(MeetingFinished)
-def _finished(
-    effect: MeetingFinished, state: MeetingState, t: Texts, r: Renderer
-) -> list[Operation]:
-    report = render_report(state, t, r.tz, r.school).encode()
-    return [
-        *_join(ShowJoin(edit=True), state, t, r),
-        Send(render_summary(state, t, r.tz)),
-        SendDocument(
-            filename=report_filename(state, r.tz),
-            data=report,
-            caption=t.html(N_("The full report, for the pupil's file.")),
-        ),
-    ]
+# ---------------------------------------------------------------- answers to one person
 
 
 @_on(Notice)

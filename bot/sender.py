@@ -279,9 +279,11 @@ class Sender:
             )
             return None, 1
         if row.method == CLEAR:
-            await self.bot.edit_message_reply_markup(
-                row.chat_id, payload["message_id"], reply_markup=None
-            )
+            # By id (the pressed message) or by tag (a message superseded by a new one).
+            target = payload.get("message_id") or await self._tagged(row)
+            if target is None:
+                return None, 0
+            await self.bot.edit_message_reply_markup(row.chat_id, target, reply_markup=None)
             return None, 1
         raise ValueError(f"outbox row {row.id} has an unknown method {row.method!r}")
 

@@ -2,6 +2,9 @@
 
 One environment per language, with autoescape on: every piece of user text in
 a template is escaped, whether the output is Telegram HTML or a document.
+
+Jinja2 is imported on first use, not with this module: the bot starts (and
+answers its first updates) without loading it.
 """
 
 from __future__ import annotations
@@ -9,23 +12,27 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 from importlib import resources
-
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from typing import TYPE_CHECKING
 
 from rondetafel.flows.state import MeetingState
 from rondetafel.i18n import translations
 
 from .texts import Texts
-from .views import meeting_view, person
+from .views import AGREEMENTS_ID, GOALS_ID, meeting_view, person
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 
 @cache
 def environment(language: str) -> Environment:
+    import jinja2
+
     folder = resources.files("rondetafel.templates")
-    env = Environment(
-        loader=FileSystemLoader(str(folder)),
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(folder)),
         autoescape=True,
-        undefined=StrictUndefined,
+        undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
@@ -69,5 +76,11 @@ def render_report(state: MeetingState, t: Texts, tz: dt.tzinfo, school: str) -> 
     return (
         environment(t.language)
         .get_template("report.html.j2")
-        .render(m=view, school=school, language=t.language)
+        .render(
+            m=view,
+            school=school,
+            language=t.language,
+            agreements_id=AGREEMENTS_ID,
+            goals_id=GOALS_ID,
+        )
     )

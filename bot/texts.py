@@ -64,6 +64,8 @@ WHY: Mapping[Why, str] = {
     ),
     Why.ONLY_CHAIR_OR_ADMIN: N_("Only the chair ({name}) or a group admin can do that."),
     Why.ALREADY_CHAIR: N_("You already chair this meeting."),
+    Why.NO_TURN: N_("It is nobody's turn right now."),
+    Why.NOT_NOW: N_("That does not apply right now."),
 }
 
 DONE: Mapping[Done, str] = {

@@ -1,7 +1,8 @@
 """What the templates show, computed once from a meeting's state.
 
 Templates only loop and print; every decision (order, grouping, which points
-count, how a sentence starter reads) is made here, in Python, and tested.
+count, how a sentence starter reads, what leads the report) is made here, in
+Python, and tested.
 """
 
 from __future__ import annotations
@@ -9,10 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from rondetafel.flows.script import PhaseType, Role
-from rondetafel.flows.state import MEETING_QUESTIONS, Contribution, Mark, MeetingState, Participant
+from rondetafel.flows.markers import N_
+from rondetafel.flows.script import GOALS, PhaseType, Role
+from rondetafel.flows.state import Agreement, Contribution, Mark, MeetingState, Participant
 
 from .texts import Texts
+
+# Ids of the sections that lead the report; a round shown there links to them.
+AGREEMENTS_ID = "agreements"
+GOALS_ID = "goals"
 
 
 @dataclass(frozen=True)
@@ -32,11 +38,19 @@ class EntryView:
 
 @dataclass(frozen=True)
 class PhaseView:
+    """One round of the meeting, numbered as in the script."""
+
     number: int
     title: str
     entries: tuple[EntryView, ...]
-    # The agreements phase shows the agreements (who, what, by when) instead of points.
-    agreements: bool = False
+    # The agreements and the goals lead the report and the summary (what was
+    # decided comes first); their round only points there, by this section id.
+    above: str | None = None
+
+    @property
+    def spoken(self) -> tuple[EntryView, ...]:
+        """The entries with points: the compact summary leaves out who passed."""
+        return tuple(e for e in self.entries if e.points)
 
 
 @dataclass(frozen=True)
@@ -45,6 +59,16 @@ class AgreementView:
     what: str
     owner: PersonView | None
     due: str | None
+    ongoing: bool
+    # Ready to print: "by Fri 5 Dec 2025", "ongoing" or "no date yet". Only a
+    # dated agreement says "by": an ongoing one ("in bed by nine") has no end.
+    when: str
+
+
+@dataclass(frozen=True)
+class GoalView:
+    text: str
+    person: PersonView
 
 
 @dataclass(frozen=True)
@@ -57,9 +81,10 @@ class MeetingView:
     end_time: str
     people: tuple[PersonView, ...]
     questions: tuple[str, ...]
-    phases: tuple[PhaseView, ...]
     agreements: tuple[AgreementView, ...]
+    goals: tuple[GoalView, ...]
     evaluation: str | None
+    phases: tuple[PhaseView, ...]
     side_notes: tuple[tuple[PersonView, str], ...]
 
 
@@ -74,13 +99,37 @@ def point_text(c: Contribution, t: Texts) -> str:
     return f"{t(c.starter).rstrip(' …').rstrip('.')} {c.text}"
 
 
+def when(a: Agreement, t: Texts) -> str:
+    if a.ongoing:
+        return t(N_("ongoing"))
+    if a.due is not None:
+        # %-style: the sentence the summary template has always used, already translated.
+        return t(N_("by %(date)s")) % {"date": t.date(a.due)}
+    return t(N_("no date yet"))
+
+
+def agreement_view(state: MeetingState, number: int, a: Agreement, t: Texts) -> AgreementView:
+    return AgreementView(
+        number=number,
+        what=a.what,
+        owner=person(state, state.participant(a.owner), t) if a.owner else None,
+        due=None if a.ongoing or a.due is None else t.date(a.due),
+        ongoing=a.ongoing,
+        when=when(a, t),
+    )
+
+
 def meeting_view(state: MeetingState, t: Texts, tz: dt.tzinfo) -> MeetingView:
     assert state.kind is not None
     order = state.script.ask_order if state.script else tuple(Role)
     people_in_order = sorted(state.participants, key=lambda p: (order.index(p.role), p.id))
     started = (state.started_at or state.created_at).astimezone(tz)
     ended = (state.finished_at or started).astimezone(tz)
+    agreements = tuple(
+        agreement_view(state, number, a, t) for number, a in enumerate(state.agreements, start=1)
+    )
     phases = []
+    goals: list[GoalView] = []
     for number, phase in enumerate(state.phases, start=1):
         entries = []
         for p in people_in_order:
@@ -99,19 +148,17 @@ def meeting_view(state: MeetingState, t: Texts, tz: dt.tzinfo) -> MeetingView:
                         person(state, p, t), points, passed and not points, skipped and not points
                     )
                 )
+        title = t(phase.title)
         if phase.type is PhaseType.AGREEMENTS:
-            phases.append(PhaseView(number, t(phase.title), (), agreements=True))
+            if agreements or state.evaluation_date:
+                phases.append(PhaseView(number, title, (), above=AGREEMENTS_ID))
+        elif phase.key == GOALS.key:
+            goals_here = [GoalView(point, e.person) for e in entries for point in e.points]
+            goals += goals_here
+            if goals_here:
+                phases.append(PhaseView(number, title, (), above=GOALS_ID))
         elif entries:
-            phases.append(PhaseView(number, t(phase.title), tuple(entries)))
-    agreements = tuple(
-        AgreementView(
-            number,
-            a.what,
-            person(state, state.participant(a.owner), t) if a.owner else None,
-            t.date(a.due) if a.due else None,
-        )
-        for number, a in enumerate(state.agreements, start=1)
-    )
+            phases.append(PhaseView(number, title, tuple(entries)))
     notes = tuple(
         (person(state, state.participant(c.participant), t), c.text)
         for c in state.pending_side_notes()
@@ -124,9 +171,10 @@ def meeting_view(state: MeetingState, t: Texts, tz: dt.tzinfo) -> MeetingView:
         start_time=started.strftime("%H:%M"),
         end_time=ended.strftime("%H:%M"),
         people=tuple(person(state, p, t) for p in people_in_order),
-        questions=tuple(c.text for c in state.points(MEETING_QUESTIONS)),
-        phases=tuple(phases),
+        questions=state.meeting_questions(),
         agreements=agreements,
+        goals=tuple(goals),
         evaluation=t.date(state.evaluation_date) if state.evaluation_date else None,
+        phases=tuple(phases),
         side_notes=notes,
     )

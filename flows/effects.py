@@ -8,7 +8,6 @@ of a button press): the machine never raises for a person's mistake.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -43,6 +42,8 @@ class Why(StrEnum):
     ANONYMOUS_ADMIN = "anonymous_admin"
     ONLY_CHAIR_OR_ADMIN = "only_chair_or_admin"
     ALREADY_CHAIR = "already_chair"
+    NO_TURN = "no_turn"
+    NOT_NOW = "not_now"
 
 
 class Done(StrEnum):
@@ -57,25 +58,22 @@ class Done(StrEnum):
 
 
 @dataclass(frozen=True)
-class ShowKindChoice:
+class ShowMeeting:
+    """Post the meeting message, or (edit=True) update it in place.
+
+    It is the one message that stays: the join while people gather, with the
+    controls once the meeting runs, and what happened once it is over.
+    """
+
     edit: bool = False
+    # Only the list of who joined changed: it may wait a moment for the next
+    # join or the start, which replace it, so the group gets one edit, not five.
+    lazy: bool = False
 
 
 @dataclass(frozen=True)
 class AskPupil:
     pass
-
-
-@dataclass(frozen=True)
-class AskMeetingQuestions:
-    pass
-
-
-@dataclass(frozen=True)
-class ShowJoin:
-    """Post the join message, or (edit=True) update it in place."""
-
-    edit: bool = False
 
 
 @dataclass(frozen=True)
@@ -87,46 +85,18 @@ class AskTurn:
 
 
 @dataclass(frozen=True)
-class AskStarter:
-    """Ask the current participant to finish the sentence starter they chose."""
+class ShowAgreement:
+    """Post one agreement's message, or update it: its who, or how it was recorded."""
 
-
-@dataclass(frozen=True)
-class AskOptionalPhase:
-    pass
-
-
-@dataclass(frozen=True)
-class AskAgreementOwner:
     agreement: int
+    edit: bool = False
 
 
 @dataclass(frozen=True)
-class AskAgreementDue:
-    agreement: int
+class ShowEvaluation:
+    """Ask when the plan is evaluated, or (edit=True) update that message."""
 
-
-@dataclass(frozen=True)
-class AgreementRecorded:
-    agreement: int
-
-
-@dataclass(frozen=True)
-class AskEvaluationDate:
-    pass
-
-
-@dataclass(frozen=True)
-class AskTypedDate:
-    """Ask for a typed date (agreement due date or evaluation date)."""
-
-    to_user: int
-    agreement: int | None = None
-
-
-@dataclass(frozen=True)
-class EvaluationDateSet:
-    date: dt.date
+    edit: bool = False
 
 
 @dataclass(frozen=True)
@@ -196,19 +166,11 @@ class Toast:
 
 
 Effect = (
-    ShowKindChoice
+    ShowMeeting
     | AskPupil
-    | AskMeetingQuestions
-    | ShowJoin
     | AskTurn
-    | AskStarter
-    | AskOptionalPhase
-    | AskAgreementOwner
-    | AskAgreementDue
-    | AgreementRecorded
-    | AskEvaluationDate
-    | AskTypedDate
-    | EvaluationDateSet
+    | ShowAgreement
+    | ShowEvaluation
     | ShowSideNote
     | SideNoteHandled
     | ConfirmStop

@@ -23,6 +23,8 @@ class MeetingRequested:
     by: Person
     # The case already linked to this group, if any: then the pupil is known.
     pupil: str | None = None
+    # The language of the command used (/overleg or /meeting), if it says one.
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -52,8 +54,13 @@ class Edited:
 
 
 class Button(StrEnum):
+    """What a button (or the command standing in for it) asks.
+
+    Retired values stay unused, so an old message's button reads as stale:
+    "l" (language), "h" (sentence starter), "d"/"n" (optional phase), "w".
+    """
+
     KIND = "k"
-    LANGUAGE = "l"
     JOIN = "j"
     VOICE_PUPIL = "v"
     START = "s"
@@ -61,9 +68,6 @@ class Button(StrEnum):
     SKIP = "x"
     BACK = "b"
     CLOSE_PHASE = "c"
-    STARTER = "h"
-    DO_PHASE = "d"
-    SKIP_PHASE = "n"
     OWNER = "o"
     DUE = "u"
     EVALUATION = "e"
@@ -75,12 +79,19 @@ class Button(StrEnum):
 
 @dataclass(frozen=True)
 class Pressed:
-    """A button press. `step` is the prompt the button belonged to."""
+    """A button press. `step` is the prompt the button belonged to.
+
+    A typed command that stands in for a button (/pas, /terug, /volgende)
+    is a press with `command` set to the command's message: it is meant for
+    the prompt of now, so it carries no step, and a refusal answers that
+    message instead of a pop-up.
+    """
 
     by: Person
     button: Button
     arg: str = ""
     step: int = 0
+    command: int | None = None
 
 
 @dataclass(frozen=True)

@@ -57,13 +57,13 @@ class MeetingKind(StrEnum):
 
 class PhaseType(StrEnum):
     POINTS = "points"  # each person gives points, one per line
-    NEEDS = "needs"  # points, with the HGW sentence starters offered as buttons
+    NEEDS = "needs"  # points, with the HGW sentence starters offered in the question
     AGREEMENTS = "agreements"  # structured: what, who, by when
 
 
 @dataclass(frozen=True)
 class Starter:
-    """A sentence starter (hulpzin) offered as a button in a needs phase."""
+    """A sentence starter (hulpzin) offered in a needs phase's question, for those roles."""
 
     text: str
     roles: frozenset[Role]
@@ -110,6 +110,8 @@ ADULTS = frozenset(Role) - {Role.PUPIL}
 EVERYONE = frozenset(Role)
 
 SUPPORTERS = frozenset({Role.MENTOR, Role.PARENT, Role.CARE_COORDINATOR, Role.EXTERNAL})
+# A colleague or a manager is something only the school's own staff can ask for.
+STAFF = frozenset({Role.MENTOR, Role.CARE_COORDINATOR})
 
 # The HGW sentence starters (hulpzinnen): what the pupil needs (principle 3)…
 PUPIL_NEED_STARTERS: tuple[Starter, ...] = (
@@ -128,18 +130,21 @@ SUPPORT_NEED_STARTERS: tuple[Starter, ...] = (
     Starter(N_("skills to …"), SUPPORTERS),
     Starter(N_("support with …"), SUPPORTERS),
     Starter(N_("extra material for …"), SUPPORTERS),
-    Starter(N_("a colleague who …"), SUPPORTERS),
-    Starter(N_("a manager who …"), SUPPORTERS),
-    Starter(N_("a care coordinator who …"), SUPPORTERS),
+    Starter(N_("a colleague who …"), STAFF),
+    Starter(N_("a manager who …"), STAFF),
+    Starter(N_("a care coordinator who …"), STAFF),
+    Starter(N_("contact with school about …"), frozenset({Role.PARENT})),
 )
 
 MEETING_GOALS = Phase(
     key="meeting_goals",
-    title=N_("Goals of this meeting"),
+    title=N_("Questions for this meeting"),
     questions=_ask(
         N_("What do you want to know or decide by the end of this meeting?"),
         N_("What would you like to come out of this talk today?"),
-        chair=N_("When are we satisfied with this meeting? Add anything the others missed."),
+        chair=N_(
+            "What would make this meeting worthwhile? Add anything the others have not mentioned."
+        ),
     ),
 )
 GOES_WELL = Phase(
@@ -147,10 +152,10 @@ GOES_WELL = Phase(
     title=N_("What goes well"),
     positive=True,
     questions=_ask(
-        N_("What goes well? When does it already work?"),
-        N_("What goes well for you, at school or at home? What are you good at?"),
-        parent=N_("What goes well at home? What is your child good at?"),
-        mentor=N_("What goes well in class? When does it already work?"),
+        N_("What is going well? When is it already working?"),
+        N_("What is going well for you, at school or at home? What are you good at?"),
+        parent=N_("What is going well at home? What is your child good at?"),
+        mentor=N_("What is going well in class? When is it already working?"),
     ),
 )
 STILL_HARD = Phase(
@@ -158,10 +163,10 @@ STILL_HARD = Phase(
     title=N_("What is still hard"),
     difficult=True,
     questions=_ask(
-        N_("What is still hard? When do you see it?"),
+        N_("What is still difficult? When do you notice it?"),
         N_("What is still hard for you? When does that happen?"),
-        parent=N_("What is still hard at home? When do you see it?"),
-        mentor=N_("What is still hard in class? When do you see it?"),
+        parent=N_("What is still difficult at home? When do you notice it?"),
+        mentor=N_("What is still difficult in class? When do you notice it?"),
     ),
 )
 INSIGHT = Phase(
@@ -169,15 +174,15 @@ INSIGHT = Phase(
     title=N_("Insight"),
     optional=True,
     questions=_ask(
-        N_("How could it be that the situation is like this? Which strengths can we use?"),
+        N_("Why do you think things are the way they are? Which strengths can we build on?"),
         N_("Why do you think it is hard sometimes? What helps you?"),
     ),
 )
 GOALS = Phase(
     key="goals",
-    title=N_("Goals"),
+    title=N_("Goals for the pupil"),
     questions=_ask(
-        N_("What is the goal? What will we see and hear when it is reached?"),
+        N_("What is the goal? What will we see and hear once it is reached?"),
         N_("What would you like to be able to do? How would we notice?"),
     ),
 )
@@ -229,7 +234,7 @@ AGREEMENTS = Phase(
     title=N_("Agreements"),
     type=PhaseType.AGREEMENTS,
     questions=_ask(
-        N_("Which agreement do you propose? Write what will be done, one per line."),
+        N_("Which agreement do you propose? Write what will be done, and by whom."),
         N_("What will you do yourself? Or what would you like someone else to do?"),
     ),
 )

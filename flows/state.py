@@ -12,39 +12,21 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from .prompts import ON_A_TURN, Prompt
 from .script import SCRIPTS, MeetingKind, Phase, Role, Script
 
 
 class Status(StrEnum):
-    CHOOSING_KIND = "choosing_kind"
+    """Where the meeting is in its life; what it waits for is its `Prompt`."""
+
     NAMING_PUPIL = "naming_pupil"
-    ASKING_QUESTIONS = "asking_questions"
     GATHERING = "gathering"
     RUNNING = "running"
     FINISHED = "finished"
     STOPPED = "stopped"
 
 
-ACTIVE = frozenset(
-    {
-        Status.CHOOSING_KIND,
-        Status.NAMING_PUPIL,
-        Status.ASKING_QUESTIONS,
-        Status.GATHERING,
-        Status.RUNNING,
-    }
-)
-
-
-class Awaiting(StrEnum):
-    """What the next reply or button press in a running meeting means."""
-
-    NOTHING = "nothing"
-    ANSWER = "answer"
-    PHASE_CHOICE = "phase_choice"  # the chair decides whether to do an optional phase
-    AGREEMENT_OWNER = "agreement_owner"
-    AGREEMENT_DUE = "agreement_due"
-    EVALUATION_DATE = "evaluation_date"
+ACTIVE = frozenset({Status.NAMING_PUPIL, Status.GATHERING, Status.RUNNING})
 
 
 class Mark(StrEnum):
@@ -88,10 +70,12 @@ class Agreement:
     owner: int | None = None
     due: dt.date | None = None
     message_id: int | None = None
+    # Ongoing ("doorlopend", e.g. "in bed by nine"): it has no date to be done by.
+    ongoing: bool = False
 
     @property
     def complete(self) -> bool:
-        return self.owner is not None and self.due is not None
+        return self.owner is not None and (self.due is not None or self.ongoing)
 
 
 MEETING_QUESTIONS = "meeting_questions"
@@ -105,25 +89,25 @@ class MeetingState:
     chair: int
     participants: tuple[Participant, ...]
     created_at: dt.datetime
+    prompt: Prompt = Prompt.PUPIL
     kind: MeetingKind | None = None
     pupil: str | None = None
     allow_full_names: bool = False
     phase_index: int = -1
     turn_order: tuple[int, ...] = ()
     turn_index: int = 0
-    awaiting: Awaiting = Awaiting.NOTHING
     # Bumped whenever the current prompt changes; buttons carry it so that a
     # press on an old message is recognised as stale.
     step: int = 0
-    starter: str | None = None
+    # The same for the meeting message's controls, which are edited only when
+    # the chair used one of them: a double tap must not skip two people.
+    controls: int = 0
     answered_this_turn: bool = False
     # Agreements typed in one reply that still need who and by when.
     open_agreements: tuple[int, ...] = ()
     contributions: tuple[Contribution, ...] = ()
     agreements: tuple[Agreement, ...] = ()
     evaluation_date: dt.date | None = None
-    # Optional phases the chair chose to skip (going back offers the choice again).
-    skipped_phases: tuple[str, ...] = ()
     hinted_users: tuple[int, ...] = ()
     # A group admin who asked to stop (with /stop) may confirm it, like the chair.
     stop_requested_by: int | None = None
@@ -153,9 +137,7 @@ class MeetingState:
     @property
     def current(self) -> Participant | None:
         """Whose turn it is, if anyone's."""
-        if self.status is not Status.RUNNING or not self.turn_order:
-            return None
-        if self.awaiting in (Awaiting.PHASE_CHOICE, Awaiting.EVALUATION_DATE, Awaiting.NOTHING):
+        if self.prompt not in ON_A_TURN or not self.turn_order:
             return None
         return self.participant(self.turn_order[self.turn_index])
 

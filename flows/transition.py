@@ -4,9 +4,11 @@ Pure: no I/O, no clock (the time comes in as `now`, in the school's time
 zone), no Telegram. A person's mistake never raises; it returns the unchanged
 state and a `Notice` or `Toast` that says why.
 
-Reading guide: `transition` dispatches on the event; replies and button
-presses have one small function per meaning; `_begin_phase`, `_advance` and
-`_prompt` move through the script.
+Reading guide: `transition` dispatches on the event. A button press first
+passes the one guard (`flows.guard`, which applies the prompt table of
+`flows.prompts`), then one small function per button acts. Replies go by the
+prompt the meeting waits on. `_begin_phase`, `_advance` and `_prompt` move
+through the script.
 """
 
 from __future__ import annotations
@@ -17,28 +19,20 @@ from dataclasses import dataclass, replace
 
 from .dates import parse_date
 from .effects import (
-    AgreementRecorded,
-    AskAgreementDue,
-    AskAgreementOwner,
-    AskEvaluationDate,
-    AskMeetingQuestions,
-    AskOptionalPhase,
     AskPupil,
-    AskStarter,
     AskTurn,
-    AskTypedDate,
     ChairChanged,
     ConfirmStop,
     Continues,
     Done,
     Effect,
-    EvaluationDateSet,
     MeetingExpired,
     MeetingFinished,
     MeetingStopped,
     Notice,
-    ShowJoin,
-    ShowKindChoice,
+    ShowAgreement,
+    ShowEvaluation,
+    ShowMeeting,
     ShowSideNote,
     SideNoteHandled,
     Toast,
@@ -59,12 +53,17 @@ from .events import (
     Resumed,
     StopRequested,
 )
+from .guard import may, refusal
 from .names import MAX_PSEUDONYM, looks_like_full_name
+from .prompts import (
+    ON_A_TURN,
+    ONGOING,
+    PROMPTS,
+    Prompt,
+)
 from .script import UNIQUE_ROLES, MeetingKind, Phase, PhaseType, Role
 from .state import (
-    MEETING_QUESTIONS,
     Agreement,
-    Awaiting,
     Contribution,
     Mark,
     MeetingState,
@@ -77,10 +76,8 @@ CHAT_LANGUAGES = ("nl", "en")
 # only the first is a reply the bot receives. An answer this long may have
 # been cut, so the bot asks for the rest before moving on.
 LONG_ANSWER = 4000
-# Quick choices for "by when" and for the evaluation date, in days.
-DUE_CHOICES = (7, 14, 42)
-EVALUATION_CHOICES = (14, 42, 56)
-TYPE_A_DATE = "t"
+# A reply of only a dash passes the turn: quicker on a phone than finding a button.
+PASS_REPLIES = frozenset({"-", "–", "—"})
 # A date further ahead than this is a typo, not a plan.
 MAX_DAYS_AHEAD = 3 * 366
 
@@ -99,24 +96,30 @@ def new_meeting(
     language: str = "nl",
     allow_full_names: bool = False,
 ) -> Outcome:
-    """The person who sends /meeting chairs it."""
+    """The person who sends /meeting chairs it; the kind can be changed until it starts."""
     chair = Participant(id=1, name=event.by.name, role=Role.CHAIR, user_id=event.by.user_id)
+    speaks = event.language or language
+    known = event.pupil is not None
     state = MeetingState(
         meeting_id=meeting_id,
-        status=Status.CHOOSING_KIND,
-        language=language if language in CHAT_LANGUAGES else CHAT_LANGUAGES[0],
+        status=Status.GATHERING if known else Status.NAMING_PUPIL,
+        prompt=Prompt.GATHERING if known else Prompt.PUPIL,
+        language=speaks if speaks in CHAT_LANGUAGES else CHAT_LANGUAGES[0],
         chair=chair.id,
         participants=(chair,),
         created_at=now,
+        kind=MeetingKind.PUPIL_MEETING,
         pupil=event.pupil,
         allow_full_names=allow_full_names,
     )
-    return Outcome(state, (ShowKindChoice(),))
+    return Outcome(state, (ShowMeeting(),) if known else (AskPupil(),))
 
 
 def without_meeting(event: Event) -> tuple[Effect, ...]:
     """What to tell a person who acts in a group where no meeting is running."""
     if isinstance(event, Pressed):
+        if event.command is not None:
+            return (Notice(Why.NO_MEETING, to_user=event.by.user_id, reply_to=event.command),)
         return (Toast(Why.STALE_BUTTON, clear_buttons=True),)
     if isinstance(event, StopRequested | ChairClaimed):
         return (Notice(Why.NO_MEETING, to_user=event.by.user_id),)
@@ -139,7 +142,10 @@ def transition(state: MeetingState, event: Event, now: dt.datetime) -> Outcome:
     if isinstance(event, ChairClaimed):
         return _claim_chair(state, event)
     if isinstance(event, Resumed):
-        return Outcome(state, (Continues(event.reason), *_prompt(state), *_side_notes(state)))
+        # Before the pupil is named there is no meeting message yet: the question is the prompt.
+        meeting = (ShowMeeting(),) if state.prompt is not Prompt.PUPIL else ()
+        shown = (Continues(event.reason), *meeting, *_prompt(state), *_side_notes(state))
+        return Outcome(state, shown)
     if isinstance(event, Expired):
         return _expire(state, event, now)
     if isinstance(event, RepliedWithMedia):
@@ -148,19 +154,36 @@ def transition(state: MeetingState, event: Event, now: dt.datetime) -> Outcome:
         )
     if isinstance(event, Replied):
         return _replied(state, event, now)
-    return _pressed(state, event, now)
+    refused = refusal(state, event)
+    if refused is not None:
+        return Outcome(state, (refused,))
+    outcome = _BUTTONS[event.button](state, event, now)
+    if event.command is not None:
+        return Outcome(outcome.state, _for_command(outcome.effects, event.by, event.command))
+    return outcome
+
+
+def _for_command(effects: tuple[Effect, ...], by: Person, message_id: int) -> tuple[Effect, ...]:
+    """A typed command has no pop-up: a refusal answers its message, a confirmation is dropped
+    (what the command changed shows in the chat)."""
+    shown: list[Effect] = []
+    for effect in effects:
+        if isinstance(effect, Toast):
+            if isinstance(effect.text, Why):
+                shown.append(Notice(effect.text, by.user_id, message_id, effect.params))
+        else:
+            shown.append(effect)
+    return tuple(shown)
 
 
 # ---------------------------------------------------------------- replies
 
 
 def _replied(state: MeetingState, event: Replied, now: dt.datetime) -> Outcome:
-    if state.status in (Status.NAMING_PUPIL, Status.ASKING_QUESTIONS):
+    if state.prompt is Prompt.PUPIL:
         if not _is_chair(state, event.by):
             return _notice(state, Why.ONLY_CHAIR, event.by, name=state.chair_participant().name)
-        if state.status is Status.NAMING_PUPIL:
-            return _name_pupil(state, event)
-        return _meeting_questions(state, event)
+        return _name_pupil(state, event)
 
     speaker = state.participant_of_user(event.by.user_id)
     if speaker is None:
@@ -168,31 +191,14 @@ def _replied(state: MeetingState, event: Replied, now: dt.datetime) -> Outcome:
     if state.status is not Status.RUNNING:
         return Outcome(state)
 
-    current = state.current
-    speaks_for_current = current is not None and state.speaker_for(current).id == speaker.id
-    is_chair = speaker.id == state.chair
-    phase = _phase_being_discussed(state)
-
-    if state.awaiting is Awaiting.ANSWER and speaks_for_current:
-        assert current is not None
-        if phase.type is PhaseType.AGREEMENTS:
-            return _propose_agreements(state, current, event)
-        return _answer(state, current, event, now)
-    if state.awaiting is Awaiting.AGREEMENT_OWNER and speaks_for_current:
-        # They typed more agreements while the first still needs an owner: queue them.
-        assert current is not None
-        return _queue_agreements(state, current, event)
-    if state.awaiting is Awaiting.AGREEMENT_DUE and (speaks_for_current or is_chair):
-        return _typed_due(state, event, now)
-    if state.awaiting is Awaiting.EVALUATION_DATE and is_chair:
-        return _typed_evaluation(state, event, now)
-    if is_chair:
+    answers = PROMPTS[state.prompt].reply
+    if answers is not None and may(state, answers, event.by):
+        return _REPLIES[state.prompt](state, event, now)
+    phase = state.phases[state.phase_index]
+    if speaker.id == state.chair:
         # The chair guards the order; what they add out of turn is simply theirs.
-        return Outcome(
-            state.evolve(
-                contributions=state.contributions + _points(state, speaker, phase.key, event)
-            )
-        )
+        points = _points(state, speaker, phase.key, event)
+        return Outcome(state.evolve(contributions=state.contributions + points))
     return _side_note(state, speaker, phase.key, event)
 
 
@@ -209,26 +215,24 @@ def _name_pupil(state: MeetingState, event: Replied) -> Outcome:
     if why is not None:
         notice = Notice(why, to_user=event.by.user_id, reply_to=event.message_id)
         return Outcome(state, (notice, AskPupil()))
-    state = state.evolve(pupil=name, status=Status.ASKING_QUESTIONS)
-    return Outcome(state, (AskMeetingQuestions(),))
+    state = state.evolve(
+        pupil=name, status=Status.GATHERING, prompt=Prompt.GATHERING, step=state.step + 1
+    )
+    return Outcome(state, (ShowMeeting(),))
 
 
-def _meeting_questions(state: MeetingState, event: Replied) -> Outcome:
-    points = _points(state, state.chair_participant(), MEETING_QUESTIONS, event)
-    if not points:
-        notice = Notice(Why.EMPTY_ANSWER, to_user=event.by.user_id, reply_to=event.message_id)
-        return Outcome(state, (notice, AskMeetingQuestions()))
-    state = state.evolve(contributions=state.contributions + points, status=Status.GATHERING)
-    return Outcome(state, (ShowJoin(),))
-
-
-def _answer(state: MeetingState, current: Participant, event: Replied, now: dt.datetime) -> Outcome:
-    phase = state.phase
-    assert phase is not None
-    points = _points(state, current, phase.key, event, starter=state.starter)
+def _answer_turn(state: MeetingState, event: Replied, now: dt.datetime) -> Outcome:
+    current, phase = state.current, state.phase
+    assert current is not None and phase is not None
+    if event.text.strip() in PASS_REPLIES:
+        mark = Mark.PASSED if _speaks_for(state, current, event.by) else Mark.SKIPPED
+        return _end_turn(state, current, mark, now)
+    if phase.type is PhaseType.AGREEMENTS:
+        return _propose_agreements(state, current, event)
+    points = _points(state, current, phase.key, event)
     if not points:
         return _notice(state, Why.EMPTY_ANSWER, event.by, reply_to=event.message_id)
-    state = state.evolve(contributions=state.contributions + points, starter=None)
+    state = state.evolve(contributions=state.contributions + points)
     if _utf16_len(event.text) >= LONG_ANSWER:
         state = state.evolve(answered_this_turn=True, step=state.step + 1)
         return Outcome(state, (AskTurn(more=True),))
@@ -236,43 +240,46 @@ def _answer(state: MeetingState, current: Participant, event: Replied, now: dt.d
 
 
 def _propose_agreements(state: MeetingState, current: Participant, event: Replied) -> Outcome:
-    outcome = _queue_agreements(state, current, event)
-    if outcome.effects:
-        return outcome
-    state = outcome.state.evolve(awaiting=Awaiting.AGREEMENT_OWNER, step=outcome.state.step + 1)
-    return Outcome(state, (AskAgreementOwner(state.open_agreements[0]),))
-
-
-def _queue_agreements(state: MeetingState, current: Participant, event: Replied) -> Outcome:
+    """Each line is an agreement; they get their who and by when one at a time."""
     lines = _lines(event.text)
     if not lines:
         return _notice(state, Why.EMPTY_ANSWER, event.by, reply_to=event.message_id)
     first = state.next_agreement_seq()
+    # Who proposes an agreement mostly does it; "someone else" is one tap away.
     new = tuple(
-        Agreement(seq=first + i, what=line, proposed_by=current.id, message_id=event.message_id)
+        Agreement(
+            seq=first + i,
+            what=line,
+            proposed_by=current.id,
+            owner=current.id,
+            message_id=event.message_id,
+        )
         for i, line in enumerate(lines)
     )
-    return Outcome(
-        state.evolve(
-            agreements=state.agreements + new,
-            open_agreements=state.open_agreements + tuple(a.seq for a in new),
-        )
+    state = state.evolve(
+        agreements=state.agreements + new,
+        open_agreements=tuple(a.seq for a in new),
+        prompt=Prompt.AGREEMENT,
+        step=state.step + 1,
     )
+    return Outcome(state, (ShowAgreement(state.open_agreements[0]),))
 
 
 def _typed_due(state: MeetingState, event: Replied, now: dt.datetime) -> Outcome:
+    current = state.current
+    assert current is not None
+    if event.text.strip() in PASS_REPLIES and _speaks_for(state, current, event.by):
+        return _leave_turn(state, current, Mark.PASSED, now)
     date, problem = _typed_date(state, event, now)
-    if problem:
-        return Outcome(state, (*problem, AskTypedDate(event.by.user_id, state.open_agreements[0])))
-    assert date is not None
-    return _set_due(state, date, now)
+    if date is None:
+        return Outcome(state, problem)
+    return _set_due(state, now, due=date)
 
 
 def _typed_evaluation(state: MeetingState, event: Replied, now: dt.datetime) -> Outcome:
     date, problem = _typed_date(state, event, now)
-    if problem:
-        return Outcome(state, (*problem, AskTypedDate(event.by.user_id)))
-    assert date is not None
+    if date is None:
+        return Outcome(state, problem)
     return _set_evaluation(state, date, now)
 
 
@@ -289,6 +296,13 @@ def _typed_date(
     else:
         return date, ()
     return None, (Notice(why, to_user=event.by.user_id, reply_to=event.message_id),)
+
+
+_REPLIES: dict[Prompt, Callable[[MeetingState, Replied, dt.datetime], Outcome]] = {
+    Prompt.TURN: _answer_turn,
+    Prompt.AGREEMENT: _typed_due,
+    Prompt.EVALUATION: _typed_evaluation,
+}
 
 
 def _side_note(
@@ -387,40 +401,22 @@ def _replace_lines(
 
 
 # ---------------------------------------------------------------- buttons
-
-
-def _pressed(state: MeetingState, event: Pressed, now: dt.datetime) -> Outcome:
-    handler = _BUTTONS.get(event.button)
-    if handler is None:
-        return _toast(state, Why.STALE_BUTTON, clear=True)
-    return handler(state, event, now)
+#
+# The guard has checked the prompt, the step and who pressed: a handler only
+# checks what the table cannot say (an argument, a rule of the method).
 
 
 def _press_kind(state: MeetingState, event: Pressed, now: dt.datetime) -> Outcome:
-    if state.status is not Status.CHOOSING_KIND or event.arg not in set(MeetingKind):
-        return _toast(state, Why.STALE_BUTTON, clear=True)
-    if not _is_chair(state, event.by):
-        return _toast(state, Why.ONLY_CHAIR, name=state.chair_participant().name)
+    if event.arg not in set(MeetingKind):
+        return _toast(state, Why.STALE_BUTTON)
     kind = MeetingKind(event.arg)
-    if state.pupil is None:
-        state = state.evolve(kind=kind, status=Status.NAMING_PUPIL)
-        return Outcome(state, (ShowKindChoice(edit=True), AskPupil()))
-    state = state.evolve(kind=kind, status=Status.ASKING_QUESTIONS)
-    return Outcome(state, (ShowKindChoice(edit=True), AskMeetingQuestions()))
-
-
-def _press_language(state: MeetingState, event: Pressed, now: dt.datetime) -> Outcome:
-    if state.status is not Status.CHOOSING_KIND or event.arg not in CHAT_LANGUAGES:
-        return _toast(state, Why.STALE_BUTTON, clear=True)
-    if not _is_chair(state, event.by):
-        return _toast(state, Why.ONLY_CHAIR, name=state.chair_participant().name)
-    if event.arg == state.language:
+    if kind is state.kind:
         return _toast(state, Done.OK)
-    return Outcome(state.evolve(language=event.arg), (ShowKindChoice(edit=True), Toast(Done.OK)))
+    return Outcome(state.evolve(kind=kind), (ShowMeeting(edit=True), Toast(Done.OK)))
 
 
 def _press_join(state: MeetingState, event: Pressed, now: dt.datetime) -> Outcome:
-    if state.status not in (Status.GATHERING, Status.RUNNING) or event.arg not in set(Role):
+    if event.arg not in set(Role):
         return _toast(state, Why.STALE_BUTTON)
     role = Role(event.arg)
     me = state.participant_of_user(event.by.user_id)
@@ -441,176 +437,142 @@ def _press_join(state: MeetingState, event: Pressed, now: dt.datetime) -> Outcom
         people = tuple(changed if p.id == me.id else p for p in state.participants)
         return Outcome(
             state.evolve(participants=people),
-            (ShowJoin(edit=True), Toast(Done.ROLE_CHANGED, (("role", role.value),))),
+            (_roster_changed(state), Toast(Done.ROLE_CHANGED, (("role", role.value),))),
         )
     newcomer = Participant(_next_participant_id(state), event.by.name, role, event.by.user_id)
     done = Done.JOINED_LATE if state.status is Status.RUNNING else Done.JOINED
     return Outcome(
         state.evolve(participants=(*state.participants, newcomer)),
-        (ShowJoin(edit=True), Toast(done, (("role", role.value),))),
+        (_roster_changed(state), Toast(done, (("role", role.value),))),
     )
 
 
+def _roster_changed(state: MeetingState) -> ShowMeeting:
+    # While people gather, joins come in a burst and the start follows.
+    return ShowMeeting(edit=True, lazy=state.status is Status.GATHERING)
+
+
 def _press_voice_pupil(state: MeetingState, event: Pressed, now: dt.datetime) -> Outcome:
-    if state.status not in (Status.GATHERING, Status.RUNNING):
-        return _toast(state, Why.STALE_BUTTON)
     me = state.participant_of_user(event.by.user_id)
-    if me is None:
-        return _toast(state, Why.NOT_PARTICIPANT)
+    assert me is not None  # the guard: participants only
     if any(p.role is Role.PUPIL for p in state.participants):
         return _toast(state, Why.PUPIL_ALREADY_THERE)
     pupil = Participant(_next_participant_id(state), state.pupil or "", Role.PUPIL, None, me.id)
     return Outcome(
         state.evolve(participants=(*state.participants, pupil)),
-        (ShowJoin(edit=True), Toast(Done.OK)),
+        (_roster_changed(state), Toast(Done.OK)),
     )
 
 
 def _press_start(state: MeetingState, event: Pressed, now: dt.datetime) -> Outcome:
-    if state.status is not Status.GATHERING:
-        return _toast(state, Why.STALE_BUTTON)
-    if not _is_chair(state, event.by):
-        return _toast(state, Why.ONLY_CHAIR, name=state.chair_participant().name)
     if len(state.participants) < 2:
         return _toast(state, Why.NEED_PARTICIPANTS)
     state = state.evolve(status=Status.RUNNING, started_at=now)
     outcome = _begin_phase(state, 0, now)
-    return Outcome(outcome.state, (ShowJoin(edit=True), *outcome.effects))
+    return Outcome(outcome.state, (ShowMeeting(edit=True), *outcome.effects))
 
 
 def _press_pass(state: MeetingState, event: Pressed, now: dt.datetime) -> Outcome:
     current = state.current
-    if current is None or event.step != state.step:
-        return _toast(state, Why.STALE_BUTTON, clear=True)
-    if state.speaker_for(current).user_id != event.by.user_id:
-        if _is_chair(state, event.by):
-            return _press_skip(state, event, now)
-        return _toast(state, Why.NOT_YOUR_TURN_BUTTON, name=current.name)
-    return _end_turn(state, current, Mark.PASSED, now)
+    assert current is not None  # the guard: the speaker of the current turn
+    outcome = _leave_turn(state, current, Mark.PASSED, now)
+    after = outcome.state.current
+    if after is not None and outcome.state.speaker_for(after).user_id == event.by.user_id:
+        # The presser speaks next too (they relay the pupil): fresh controls, so that
+        # a double tap does not pass that turn as well.
+        return _controlled(outcome)
+    return outcome
 
 
 def _press_skip(state: MeetingState, event: Pressed, now: dt.datetime) -> Outcome:
     current = state.current
-    if current is None or event.step != state.step:
-        return _toast(state, Why.STALE_BUTTON, clear=True)
-    if not _is_chair(state, event.by):
-        return _toast(state, Why.ONLY_CHAIR, name=state.chair_participant().name)
-    return _end_turn(state, current, Mark.SKIPPED, now)
+    if current is None:
+        return _toast(state, Why.NO_TURN)
+    return _controlled(_leave_turn(state, current, Mark.SKIPPED, now))
+
+
+def _leave_turn(state: MeetingState, current: Participant, mark: Mark, now: dt.datetime) -> Outcome:
+    """Pass or skip: an agreement that still waits for its date is not recorded."""
+    dropped = _drop_open_agreements(state)
+    outcome = _end_turn(dropped.state, current, mark, now)
+    return Outcome(outcome.state, (*dropped.effects, *outcome.effects))
 
 
 def _press_back(state: MeetingState, event: Pressed, now: dt.datetime) -> Outcome:
-    if state.status is not Status.RUNNING or event.step != state.step:
-        return _toast(state, Why.STALE_BUTTON, clear=True)
-    if not _is_chair(state, event.by):
-        return _toast(state, Why.ONLY_CHAIR, name=state.chair_participant().name)
-    on_a_turn = state.awaiting in (
-        Awaiting.ANSWER,
-        Awaiting.AGREEMENT_OWNER,
-        Awaiting.AGREEMENT_DUE,
-    )
-    if on_a_turn and state.turn_index > 0:
-        return _ask_turn(state.evolve(turn_index=state.turn_index - 1))
-    if state.awaiting is Awaiting.EVALUATION_DATE:
-        return _last_turn_of(state, state.phase_index) or _toast(state, Why.NOTHING_BEFORE)
-    for index in range(state.phase_index - 1, -1, -1):
-        outcome = _last_turn_of(state, index)
+    dropped = _drop_open_agreements(state)
+    state = dropped.state
+    outcome: Outcome | None = None
+    if state.prompt in ON_A_TURN and state.turn_index > 0:
+        outcome = _ask_turn(state.evolve(turn_index=state.turn_index - 1))
+    elif state.prompt is Prompt.EVALUATION:
+        outcome = _last_turn_of(state, state.phase_index)
         if outcome is not None:
-            return outcome
-    return _toast(state, Why.NOTHING_BEFORE)
+            outcome = Outcome(outcome.state, (ShowEvaluation(edit=True), *outcome.effects))
+    else:
+        for index in range(state.phase_index - 1, -1, -1):
+            outcome = _last_turn_of(state, index)
+            if outcome is not None:
+                break
+    if outcome is None:
+        return _toast(state, Why.NOTHING_BEFORE)
+    return _controlled(Outcome(outcome.state, (*dropped.effects, *outcome.effects)))
 
 
 def _press_close_phase(state: MeetingState, event: Pressed, now: dt.datetime) -> Outcome:
     phase = state.phase
-    if state.status is not Status.RUNNING or phase is None or event.step != state.step:
-        return _toast(state, Why.STALE_BUTTON, clear=True)
-    if not _is_chair(state, event.by):
-        return _toast(state, Why.ONLY_CHAIR, name=state.chair_participant().name)
-    if phase.type is PhaseType.AGREEMENTS and state.awaiting is not Awaiting.EVALUATION_DATE:
-        return _ask_evaluation(state)
-    return _begin_phase(state, state.phase_index + 1, now)
-
-
-def _press_starter(state: MeetingState, event: Pressed, now: dt.datetime) -> Outcome:
-    current, phase = state.current, state.phase
-    if current is None or phase is None or event.step != state.step:
-        return _toast(state, Why.STALE_BUTTON, clear=True)
-    if state.speaker_for(current).user_id != event.by.user_id:
-        return _toast(state, Why.NOT_YOUR_TURN_BUTTON, name=current.name)
-    starters = phase.starters_for(current.role)
-    index = _number(event.arg)
-    if index is None or index >= len(starters):
-        return _toast(state, Why.STALE_BUTTON)
-    state = state.evolve(starter=starters[index].text)
-    return Outcome(state, (Toast(Done.OK), AskStarter()))
-
-
-def _press_phase_choice(state: MeetingState, event: Pressed, now: dt.datetime) -> Outcome:
-    if state.awaiting is not Awaiting.PHASE_CHOICE or event.step != state.step:
-        return _toast(state, Why.STALE_BUTTON, clear=True)
-    if not _is_chair(state, event.by):
-        return _toast(state, Why.ONLY_CHAIR, name=state.chair_participant().name)
-    phase = state.phase
     assert phase is not None
-    others = tuple(k for k in state.skipped_phases if k != phase.key)
-    if event.button is Button.SKIP_PHASE:
-        state = state.evolve(skipped_phases=(*others, phase.key))
-        return _begin_phase(state, state.phase_index + 1, now)
-    return _start_turns(state.evolve(skipped_phases=others), now)
+    dropped = _drop_open_agreements(state)
+    state = dropped.state
+    if phase.type is PhaseType.AGREEMENTS and state.prompt in ON_A_TURN:
+        outcome = _ask_evaluation(state)
+    else:
+        closing = (ShowEvaluation(edit=True),) if state.prompt is Prompt.EVALUATION else ()
+        outcome = _begin_phase(state, state.phase_index + 1, now)
+        outcome = Outcome(outcome.state, (*closing, *outcome.effects))
+    return _controlled(Outcome(outcome.state, (*dropped.effects, *outcome.effects)))
+
+
+def _controlled(outcome: Outcome) -> Outcome:
+    """The chair used a control: the meeting message gets fresh buttons, so a second
+    tap of the same one (or a tap on the way) is recognised as stale."""
+    state = outcome.state
+    if state.active:
+        state = state.evolve(controls=state.controls + 1)
+        return Outcome(state, (*outcome.effects, ShowMeeting(edit=True)))
+    return Outcome(state, outcome.effects)
 
 
 def _press_owner(state: MeetingState, event: Pressed, now: dt.datetime) -> Outcome:
-    current = state.current
-    if (
-        state.awaiting is not Awaiting.AGREEMENT_OWNER
-        or current is None
-        or event.step != state.step
-    ):
-        return _toast(state, Why.STALE_BUTTON, clear=True)
-    if not (_speaks_for(state, current, event.by) or _is_chair(state, event.by)):
-        return _toast(state, Why.NOT_YOUR_TURN_BUTTON, name=current.name)
     owner = _number(event.arg)
     if owner is None or owner not in {p.id for p in state.participants}:
         return _toast(state, Why.STALE_BUTTON)
     seq = state.open_agreements[0]
+    if state.agreement(seq).owner == owner:
+        return _toast(state, Done.OK)
     state = _update_agreement(state, seq, owner=owner)
-    state = state.evolve(awaiting=Awaiting.AGREEMENT_DUE, step=state.step + 1)
-    return Outcome(state, (Toast(Done.OK, clear_buttons=True), AskAgreementDue(seq)))
+    return Outcome(state, (Toast(Done.OK), ShowAgreement(seq, edit=True)))
 
 
 def _press_due(state: MeetingState, event: Pressed, now: dt.datetime) -> Outcome:
-    current = state.current
-    if state.awaiting is not Awaiting.AGREEMENT_DUE or current is None or event.step != state.step:
-        return _toast(state, Why.STALE_BUTTON, clear=True)
-    if not (_speaks_for(state, current, event.by) or _is_chair(state, event.by)):
-        return _toast(state, Why.NOT_YOUR_TURN_BUTTON, name=current.name)
-    if event.arg == TYPE_A_DATE:
-        return Outcome(
-            state, (Toast(Done.OK), AskTypedDate(event.by.user_id, state.open_agreements[0]))
-        )
-    days = _number(event.arg)
-    if days is None or days > MAX_DAYS_AHEAD:
-        return _toast(state, Why.STALE_BUTTON)
-    outcome = _set_due(state, now.date() + dt.timedelta(days=days), now)
-    return Outcome(outcome.state, (Toast(Done.OK, clear_buttons=True), *outcome.effects))
+    if event.arg == ONGOING:
+        outcome = _set_due(state, now, ongoing=True)
+    else:
+        days = _number(event.arg)
+        if days is None or days > MAX_DAYS_AHEAD:
+            return _toast(state, Why.STALE_BUTTON)
+        outcome = _set_due(state, now, due=now.date() + dt.timedelta(days=days))
+    return Outcome(outcome.state, (Toast(Done.OK), *outcome.effects))
 
 
 def _press_evaluation(state: MeetingState, event: Pressed, now: dt.datetime) -> Outcome:
-    if state.awaiting is not Awaiting.EVALUATION_DATE or event.step != state.step:
-        return _toast(state, Why.STALE_BUTTON, clear=True)
-    if not _is_chair(state, event.by):
-        return _toast(state, Why.ONLY_CHAIR, name=state.chair_participant().name)
-    if event.arg == TYPE_A_DATE:
-        return Outcome(state, (Toast(Done.OK), AskTypedDate(event.by.user_id)))
     days = _number(event.arg)
     if days is None or days > MAX_DAYS_AHEAD:
         return _toast(state, Why.STALE_BUTTON)
     outcome = _set_evaluation(state, now.date() + dt.timedelta(days=days), now)
-    return Outcome(outcome.state, (Toast(Done.OK, clear_buttons=True), *outcome.effects))
+    return Outcome(outcome.state, (Toast(Done.OK), *outcome.effects))
 
 
 def _press_note(state: MeetingState, event: Pressed, now: dt.datetime) -> Outcome:
-    if not _is_chair(state, event.by):
-        return _toast(state, Why.ONLY_CHAIR, name=state.chair_participant().name)
     seq = _number(event.arg)
     try:
         note = state.contribution(seq if seq is not None else -1)
@@ -626,22 +588,16 @@ def _press_note(state: MeetingState, event: Pressed, now: dt.datetime) -> Outcom
 
 
 def _press_stop(state: MeetingState, event: Pressed, now: dt.datetime) -> Outcome:
-    if event.step != state.step:
-        # Asked before the meeting moved on: stopping now needs a fresh /stop.
-        return _toast(state, Why.STALE_BUTTON, clear=True)
-    if not (_is_chair(state, event.by) or event.by.user_id == state.stop_requested_by):
-        return _toast(state, Why.ONLY_CHAIR, name=state.chair_participant().name)
     if event.button is Button.STOP_NO:
         return _toast(state, Done.OK, clear=True)
-    state = state.evolve(
-        status=Status.STOPPED, finished_at=now, awaiting=Awaiting.NOTHING, step=state.step + 1
-    )
-    return Outcome(state, (Toast(Done.OK, clear_buttons=True), MeetingStopped()))
+    dropped = _drop_open_agreements(state)
+    closed = _close(dropped.state, Status.STOPPED, now)
+    shown = (*dropped.effects, *_evaluation_closed(state), MeetingStopped())
+    return Outcome(closed, (Toast(Done.OK, clear_buttons=True), *shown))
 
 
 _BUTTONS: dict[Button, Callable[[MeetingState, Pressed, dt.datetime], Outcome]] = {
     Button.KIND: _press_kind,
-    Button.LANGUAGE: _press_language,
     Button.JOIN: _press_join,
     Button.VOICE_PUPIL: _press_voice_pupil,
     Button.START: _press_start,
@@ -649,9 +605,6 @@ _BUTTONS: dict[Button, Callable[[MeetingState, Pressed, dt.datetime], Outcome]] 
     Button.SKIP: _press_skip,
     Button.BACK: _press_back,
     Button.CLOSE_PHASE: _press_close_phase,
-    Button.STARTER: _press_starter,
-    Button.DO_PHASE: _press_phase_choice,
-    Button.SKIP_PHASE: _press_phase_choice,
     Button.OWNER: _press_owner,
     Button.DUE: _press_due,
     Button.EVALUATION: _press_evaluation,
@@ -687,24 +640,26 @@ def _claim_chair(state: MeetingState, event: ChairClaimed) -> Outcome:
         me = Participant(_next_participant_id(state), event.by.name, Role.CHAIR, event.by.user_id)
         state = state.evolve(participants=(*state.participants, me))
     state = state.evolve(chair=me.id, stop_requested_by=None)
-    return Outcome(state, (ChairChanged(previous), *_shown_to_the_chair(state)))
-
-
-def _shown_to_the_chair(state: MeetingState) -> tuple[Effect, ...]:
-    """After the chair changed: what names or addresses the chair, shown anew."""
-    if state.status is Status.CHOOSING_KIND:
-        return (ShowKindChoice(edit=True),)
-    if state.status in (Status.NAMING_PUPIL, Status.ASKING_QUESTIONS):
-        return _prompt(state)
-    asks_chair = state.awaiting in (Awaiting.PHASE_CHOICE, Awaiting.EVALUATION_DATE)
-    return (ShowJoin(edit=True), *(_prompt(state) if asks_chair else ()))
+    # What names or addresses the chair is shown anew.
+    asks_chair = state.prompt in (Prompt.PUPIL, Prompt.EVALUATION)
+    again = _prompt(state) if asks_chair else ()
+    # Before the pupil is named there is no meeting message to show the new chair on.
+    meeting = (ShowMeeting(edit=True),) if state.prompt is not Prompt.PUPIL else ()
+    return Outcome(state, (ChairChanged(previous), *meeting, *again))
 
 
 def _expire(state: MeetingState, event: Expired, now: dt.datetime) -> Outcome:
-    state = state.evolve(
-        status=Status.STOPPED, finished_at=now, awaiting=Awaiting.NOTHING, step=state.step + 1
-    )
-    return Outcome(state, (MeetingExpired(event.days),))
+    dropped = _drop_open_agreements(state)
+    closed = _close(dropped.state, Status.STOPPED, now)
+    shown = (*dropped.effects, *_evaluation_closed(state), MeetingExpired(event.days))
+    return Outcome(closed, shown)
+
+
+def _evaluation_closed(state: MeetingState) -> tuple[Effect, ...]:
+    """A meeting that ends while asking for the evaluation date: that message loses its buttons."""
+    if state.prompt is Prompt.EVALUATION:
+        return (ShowEvaluation(edit=True),)
+    return ()
 
 
 # ---------------------------------------------------------------- moving on
@@ -718,33 +673,19 @@ def _begin_phase(state: MeetingState, index: int, now: dt.datetime) -> Outcome:
         phase_index=index,
         turn_order=_turn_order(state, phase),
         turn_index=0,
-        starter=None,
         answered_this_turn=False,
         open_agreements=(),
     )
-    if phase.optional:
-        state = state.evolve(awaiting=Awaiting.PHASE_CHOICE, step=state.step + 1)
-        return Outcome(state, (AskOptionalPhase(),))
-    return _start_turns(state, now)
-
-
-def _start_turns(state: MeetingState, now: dt.datetime) -> Outcome:
-    phase = state.phase
-    assert phase is not None
     if not state.turn_order:
         if phase.type is PhaseType.AGREEMENTS:
             return _ask_evaluation(state)
-        return _begin_phase(state, state.phase_index + 1, now)
-    return _ask_turn(state.evolve(turn_index=0))
+        return _begin_phase(state, index + 1, now)
+    return _ask_turn(state)
 
 
 def _ask_turn(state: MeetingState) -> Outcome:
     state = state.evolve(
-        awaiting=Awaiting.ANSWER,
-        step=state.step + 1,
-        starter=None,
-        answered_this_turn=False,
-        open_agreements=(),
+        prompt=Prompt.TURN, step=state.step + 1, answered_this_turn=False, open_agreements=()
     )
     return Outcome(state, (AskTurn(),))
 
@@ -752,7 +693,7 @@ def _ask_turn(state: MeetingState) -> Outcome:
 def _end_turn(state: MeetingState, current: Participant, mark: Mark, now: dt.datetime) -> Outcome:
     phase = state.phase
     assert phase is not None
-    if not state.answered_this_turn and state.awaiting is Awaiting.ANSWER:
+    if not state.answered_this_turn:
         record = Contribution(state.next_seq(), phase.key, current.id, "", mark)
         state = state.evolve(contributions=(*state.contributions, record))
     return _advance(state, now)
@@ -769,74 +710,78 @@ def _advance(state: MeetingState, now: dt.datetime) -> Outcome:
 
 
 def _last_turn_of(state: MeetingState, index: int) -> Outcome | None:
-    phase = state.phases[index]
-    if phase.key in state.skipped_phases:
-        # Going back to a skipped step offers the choice again.
-        state = state.evolve(phase_index=index, turn_order=_turn_order(state, phase), turn_index=0)
-        state = state.evolve(awaiting=Awaiting.PHASE_CHOICE, step=state.step + 1)
-        return Outcome(state, (AskOptionalPhase(),))
-    order = _turn_order(state, phase)
+    order = _turn_order(state, state.phases[index])
     if not order:
         return None
     state = state.evolve(phase_index=index, turn_order=order, turn_index=len(order) - 1)
     return _ask_turn(state)
 
 
-def _set_due(state: MeetingState, date: dt.date, now: dt.datetime) -> Outcome:
+def _set_due(
+    state: MeetingState, now: dt.datetime, *, due: dt.date | None = None, ongoing: bool = False
+) -> Outcome:
     seq, rest = state.open_agreements[0], state.open_agreements[1:]
-    state = _update_agreement(state, seq, due=date).evolve(open_agreements=rest)
-    recorded = AgreementRecorded(seq)
+    state = state.evolve(
+        agreements=tuple(
+            replace(a, due=due, ongoing=ongoing) if a.seq == seq else a for a in state.agreements
+        ),
+        open_agreements=rest,
+        answered_this_turn=True,
+    )
+    recorded = ShowAgreement(seq, edit=True)
     if rest:
-        state = state.evolve(awaiting=Awaiting.AGREEMENT_OWNER, step=state.step + 1)
-        return Outcome(state, (recorded, AskAgreementOwner(rest[0])))
-    outcome = _advance(state.evolve(answered_this_turn=True), now)
+        state = state.evolve(step=state.step + 1)
+        return Outcome(state, (recorded, ShowAgreement(rest[0])))
+    outcome = _advance(state, now)
     return Outcome(outcome.state, (recorded, *outcome.effects))
 
 
+def _drop_open_agreements(state: MeetingState) -> Outcome:
+    """Agreements that still wait for who or when are not recorded: only complete ones count."""
+    if not state.open_agreements:
+        return Outcome(state)
+    shown = [seq for seq in state.open_agreements if seq == state.open_agreements[0]]
+    open_ = set(state.open_agreements)
+    state = state.evolve(
+        agreements=tuple(a for a in state.agreements if a.seq not in open_),
+        open_agreements=(),
+        prompt=Prompt.TURN if state.prompt is Prompt.AGREEMENT else state.prompt,
+    )
+    # Only the first had a message; it now says it was not recorded.
+    return Outcome(state, tuple(ShowAgreement(seq, edit=True) for seq in shown))
+
+
 def _ask_evaluation(state: MeetingState) -> Outcome:
-    state = state.evolve(awaiting=Awaiting.EVALUATION_DATE, step=state.step + 1, open_agreements=())
-    return Outcome(state, (AskEvaluationDate(),))
+    state = state.evolve(prompt=Prompt.EVALUATION, step=state.step + 1, open_agreements=())
+    return Outcome(state, (ShowEvaluation(),))
 
 
 def _set_evaluation(state: MeetingState, date: dt.date, now: dt.datetime) -> Outcome:
     state = state.evolve(evaluation_date=date)
     outcome = _begin_phase(state, state.phase_index + 1, now)
-    return Outcome(outcome.state, (EvaluationDateSet(date), *outcome.effects))
+    return Outcome(outcome.state, (ShowEvaluation(edit=True), *outcome.effects))
 
 
 def _finish(state: MeetingState, now: dt.datetime) -> Outcome:
-    state = state.evolve(
-        status=Status.FINISHED,
-        finished_at=now,
-        awaiting=Awaiting.NOTHING,
-        turn_order=(),
-        turn_index=0,
-        step=state.step + 1,
-    )
+    state = _close(state, Status.FINISHED, now).evolve(turn_order=(), turn_index=0)
     return Outcome(state, (MeetingFinished(),))
 
 
+def _close(state: MeetingState, status: Status, now: dt.datetime) -> MeetingState:
+    return state.evolve(status=status, finished_at=now, prompt=Prompt.CLOSED, step=state.step + 1)
+
+
 def _prompt(state: MeetingState) -> tuple[Effect, ...]:
-    """The prompt the meeting is waiting on, to show again after a restart."""
-    if state.status is Status.CHOOSING_KIND:
-        return (ShowKindChoice(),)
-    if state.status is Status.NAMING_PUPIL:
+    """The prompt the meeting waits on, to post again where the group lost sight of it."""
+    if state.prompt is Prompt.PUPIL:
         return (AskPupil(),)
-    if state.status is Status.ASKING_QUESTIONS:
-        return (AskMeetingQuestions(),)
-    if state.status is Status.GATHERING:
-        return (ShowJoin(),)
-    if state.awaiting is Awaiting.PHASE_CHOICE:
-        return (AskOptionalPhase(),)
-    if state.awaiting is Awaiting.EVALUATION_DATE:
-        return (AskEvaluationDate(),)
-    if state.awaiting is Awaiting.AGREEMENT_OWNER:
-        return (AskAgreementOwner(state.open_agreements[0]),)
-    if state.awaiting is Awaiting.AGREEMENT_DUE:
-        return (AskAgreementDue(state.open_agreements[0]),)
-    if state.starter is not None:
-        return (AskStarter(),)
-    return (AskTurn(more=state.answered_this_turn),)
+    if state.prompt is Prompt.AGREEMENT:
+        return (ShowAgreement(state.open_agreements[0]),)
+    if state.prompt is Prompt.EVALUATION:
+        return (ShowEvaluation(),)
+    if state.prompt is Prompt.TURN:
+        return (AskTurn(more=state.answered_this_turn),)
+    return ()  # gathering: the meeting message is the prompt
 
 
 def _side_notes(state: MeetingState) -> tuple[Effect, ...]:
@@ -845,15 +790,6 @@ def _side_notes(state: MeetingState) -> tuple[Effect, ...]:
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def _phase_being_discussed(state: MeetingState) -> Phase:
-    """Where out-of-turn words belong: while the chair decides whether to take an
-    optional step, that step has not begun, so they belong to the step before."""
-    index = state.phase_index
-    if state.awaiting is Awaiting.PHASE_CHOICE and index > 0:
-        index -= 1
-    return state.phases[index]
 
 
 def _turn_order(state: MeetingState, phase: Phase) -> tuple[int, ...]:
@@ -869,7 +805,6 @@ def _points(
     event: Replied,
     *,
     mark: Mark = Mark.POINT,
-    starter: str | None = None,
 ) -> tuple[Contribution, ...]:
     """A reply with several lines is several points."""
     first = state.next_seq()
@@ -881,7 +816,6 @@ def _points(
             text=line,
             mark=mark,
             message_id=event.message_id,
-            starter=starter if i == 0 else None,
         )
         for i, line in enumerate(_lines(event.text))
     )
@@ -897,14 +831,9 @@ def _utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def _update_agreement(
-    state: MeetingState, seq: int, *, owner: int | None = None, due: dt.date | None = None
-) -> MeetingState:
-    def updated(a: Agreement) -> Agreement:
-        return replace(a, owner=owner or a.owner, due=due or a.due)
-
+def _update_agreement(state: MeetingState, seq: int, *, owner: int) -> MeetingState:
     return state.evolve(
-        agreements=tuple(updated(a) if a.seq == seq else a for a in state.agreements)
+        agreements=tuple(replace(a, owner=owner) if a.seq == seq else a for a in state.agreements)
     )
 
 

@@ -1,9 +1,10 @@
 """Plays every participant of a meeting from an answer book, reading the chat as people do.
 
 It reads each new bot message in order and reacts like the person it is for
-would: answer a question addressed to them, tap their role, pass, pick a
-sentence starter, say who does an agreement and by when. Used by the demo and
-by the end-to-end tests, for every kind of meeting.
+would: name the pupil, tap their role, answer a question addressed to them
+(or pass), say by when an agreement is done and, where the book says so, who
+else does it. Used by the demo and by the end-to-end tests, for every kind of
+meeting.
 """
 
 from __future__ import annotations
@@ -18,17 +19,18 @@ from rondetafel.flows.events import Button
 from rondetafel.flows.script import SCRIPTS, MeetingKind, Role
 from rondetafel.standin import BotApiStandIn, SimChat
 
-from .demo_book import CAST, QUESTIONS, SIDE_NOTE, TYPED_DATE, Agreement, Cast, Say, Starter, say
+from .demo_book import CAST, SIDE_NOTE, TYPED_DATE, Agreement, Cast, Say, Starter, say
 from .phones import Phone
 
 Message = dict[str, Any]
-# "Phase 3 of 8 · What is still hard · turn: Sam", in any language.
-_PROGRESS = re.compile(r"\D*?(\d+)\D+(\d+) · (.+?)(?: · [^·]*?: (.+))?$")
+Found = dict[Button, list[tuple[str, str, str]]]
+# "Phase 3/8 · What is still hard", in any language, at the start of a question.
+_PROGRESS = re.compile(r"\D*?(\d+)/(\d+) · (.+?)(?: \(.*)?$")
 
 
-def buttons(message: Message) -> dict[Button, list[tuple[str, str, str]]]:
+def buttons(message: Message) -> Found:
     """The message's buttons by kind: (label, argument, raw callback data)."""
-    found: dict[Button, list[tuple[str, str, str]]] = {}
+    found: Found = {}
     for row in (message.get("reply_markup") or {}).get("inline_keyboard", []):
         for button in row:
             data = decode(button.get("callback_data", ""))
@@ -62,9 +64,7 @@ class Autopilot:
         self.on_tap = on_tap
         self.timeout = timeout
         self.handled = 0
-        self.turn: tuple[str, Role] | None = None
-        self.ignore_next_question = False
-        self.starter_text: str | None = None
+        self.meeting_message: int | None = None
         self.agreements: list[Agreement] = []
         # Turns answered outside the autopilot (e.g. by a test while the bot was down).
         self.answered: set[tuple[str, Role]] = set()
@@ -95,13 +95,20 @@ class Autopilot:
 
     # ------------------------------------------------------------------ reading
 
-    def progress(self, message: Message) -> tuple[int, str | None] | None:
-        """(phase number, whose turn) from a message's progress line, if it has one."""
+    def turn(self, message: Message) -> tuple[str, Role] | None:
+        """(phase key, role) of a question that opens someone's turn; None for other messages."""
+        progress = self.progress(message)
+        if progress is None or not (message.get("reply_markup") or {}).get("force_reply"):
+            return None
+        return progress[1], self.role_asked(message)
+
+    def progress(self, message: Message) -> tuple[int, str] | None:
+        """(phase number, phase key) from a question's first line, if it has one."""
         first_line = (message.get("text") or "").split("\n", 1)[0]
         match = _PROGRESS.match(first_line)
         if match is None or match.group(3) not in self.phase_keys:
             return None
-        return int(match.group(1)), match.group(4)
+        return int(match.group(1)), self.phase_keys[match.group(3)]
 
     def _speaker(self, role: Role) -> Phone:
         return self.phones[Role.MENTOR] if role is Role.PUPIL else self.phones[role]
@@ -114,33 +121,40 @@ class Autopilot:
             Role.PUPIL: self.cast.pupil,
         }[role]
 
+    def _current(self, message_id: int) -> Message:
+        return next(
+            m for m in self.standin.bot_messages(self.chat) if m["message_id"] == message_id
+        )
+
     async def _tap(self, phone: Phone, message: Message, data: str, label: str) -> None:
         if self.on_tap:
             self.on_tap(phone, label)
         await self.standin.press_button(phone.user, self.chat, message["message_id"], data)
+
+    async def _edited(self, message: Message, label: str) -> tuple[Message, Found]:
+        """The message once the bot's edit shows a button labelled `label`."""
+        message_id = message["message_id"]
+
+        def shows() -> bool:
+            found = buttons(self._current(message_id))
+            return any(b[0] == label for kind in found.values() for b in kind)
+
+        await self.standin.wait_for(shows, self.timeout, f"{label!r} on message {message_id}")
+        current = self._current(message_id)
+        return current, buttons(current)
 
     # ------------------------------------------------------------------ reacting
 
     async def _react(self, message: Message) -> None:
         found = buttons(message)
         chair = self.phones[Role.CHAIR]
-        if Button.KIND in found:
-            if self.language != "nl":
-                language = next(b for b in found[Button.LANGUAGE] if b[1] == self.language)
-                await self._tap(chair, message, language[2], language[0])
-            kind = next(b for b in found[Button.KIND] if b[1] == self.kind.value)
-            await self._tap(chair, message, kind[2], kind[0])
-        elif Button.START in found:
+        if Button.PASS in found:
+            # The meeting message, posted anew (the group moved, or the bot came back).
+            self.meeting_message = message["message_id"]
+        if Button.START in found:
             await self._join(message, found)
-        elif Button.PASS in found:
-            await self._turn(message, found)
-        elif Button.DO_PHASE in found:
-            do = found[Button.DO_PHASE][0]
-            await self._tap(chair, message, do[2], do[0])
-        elif Button.OWNER in found:
-            await self._owner(message, found)
         elif Button.DUE in found:
-            await self._due(message, found)
+            await self._agreement(message, found)
         elif Button.EVALUATION in found:
             choice = next(b for b in found[Button.EVALUATION] if b[1] == "42")
             await self._tap(chair, message, choice[2], choice[0])
@@ -150,73 +164,62 @@ class Autopilot:
         elif (message.get("reply_markup") or {}).get("force_reply"):
             await self._force_reply(message)
 
-    async def _join(
-        self, message: Message, found: dict[Button, list[tuple[str, str, str]]]
-    ) -> None:
+    async def _join(self, message: Message, found: Found) -> None:
+        self.meeting_message = message["message_id"]
+        chair = self.phones[Role.CHAIR]
+        kind = next(b for b in found[Button.KIND] if b[1] == self.kind.value)
+        if not kind[0].startswith("✓"):
+            await self._tap(chair, message, kind[2], kind[0])
         for role in (Role.MENTOR, Role.PARENT):
             join = next(b for b in found[Button.JOIN] if b[1] == role.value)
             await self._tap(self.phones[role], message, join[2], join[0])
         voice = found[Button.VOICE_PUPIL][0]
         await self._tap(self.phones[Role.MENTOR], message, voice[2], voice[0])
         start = found[Button.START][0]
-        await self._tap(self.phones[Role.CHAIR], message, start[2], start[0])
-
-    async def _turn(
-        self, message: Message, found: dict[Button, list[tuple[str, str, str]]]
-    ) -> None:
-        match = _PROGRESS.match((message.get("text") or "").split("\n", 1)[0])
-        assert match is not None and match.group(4), message.get("text")
-        phase, role = self.phase_keys[match.group(3)], self.names[match.group(4)]
-        self.turn = (phase, role)
-        if self.turn in self.answered:
-            self.ignore_next_question = True
-            return
-        answer = self.say(self.language, phase, role)
-        speaker = self._speaker(role)
-        if answer is None:
-            self.ignore_next_question = True
-            skip = found[Button.PASS][0]
-            await self._tap(speaker, message, skip[2], skip[0])
-        elif isinstance(answer, Starter):
-            label = self.t(answer.starter)
-            offered = [b for b in found.get(Button.STARTER, []) if b[0] == label]
-            if offered:  # otherwise they just answer in their own words
-                self.ignore_next_question = True
-                self.starter_text = answer.text
-                await self._tap(speaker, message, offered[0][2], offered[0][0])
+        await self._tap(chair, message, start[2], start[0])
 
     async def _force_reply(self, message: Message) -> None:
-        placeholder = message["reply_markup"]["force_reply"] and message["reply_markup"].get(
-            "input_field_placeholder", ""
-        )
-        chair = self.phones[Role.CHAIR]
+        placeholder = message["reply_markup"].get("input_field_placeholder", "")
         if placeholder == self.t("e.g. S.B. or Tiger"):
-            await chair.send(self.cast.pupil, reply_to=message["message_id"])
-        elif placeholder == self.t("One question per line"):
-            await chair.send(QUESTIONS[self.language], reply_to=message["message_id"])
-        elif placeholder == self.t("e.g. friday, 15 March, in 3 weeks"):
-            phone = self._mentioned(message)
-            await phone.send(TYPED_DATE[self.language], reply_to=message["message_id"])
-        elif self.ignore_next_question:
-            # The question of a turn already handled by a button (pass, a starter).
-            self.ignore_next_question = False
-        elif self.starter_text is not None:
-            phone = self._mentioned(message)
-            text, self.starter_text = self.starter_text, None
-            await phone.send(text, reply_to=message["message_id"])
-        elif self.turn is not None:
-            await self._answer(message, *self.turn)
+            await self.phones[Role.CHAIR].send(self.cast.pupil, reply_to=message["message_id"])
+            return
+        if placeholder == self.t("The rest of your answer"):
+            # The long answer was complete.
+            await self._mentioned(message).send("-", reply_to=message["message_id"])
+            return
+        progress = self.progress(message)
+        if progress is None:
+            return
+        phase, role = progress[1], self.role_asked(message)
+        if (phase, role) in self.answered:
+            return
+        await self._answer(message, phase, role)
+
+    def role_asked(self, message: Message) -> Role:
+        """Whose turn a question is: the mentioned person's, or the pupil's they relay."""
+        phone = self._mentioned(message)
+        role = next(r for r, p in self.phones.items() if p is phone)
+        body = (message.get("text") or "").split("\n", 2)[1]
+        if role is Role.MENTOR and self.cast.pupil in body:
+            return Role.PUPIL
+        return role
 
     async def _answer(self, message: Message, phase: str, role: Role) -> None:
         answer = self.say(self.language, phase, role)
         speaker = self._speaker(role)
+        if answer is None:
+            # Pass: the chair with the meeting message's button, the others with a dash.
+            if role is Role.CHAIR:
+                await self._pass(speaker)
+            else:
+                await speaker.send("-", reply_to=message["message_id"])
+            return
         if isinstance(answer, tuple):
             self.agreements = list(answer)
             await speaker.send("\n".join(a.what for a in answer), reply_to=message["message_id"])
             return
         if isinstance(answer, Starter):
             answer = f"{self.t(answer.starter).rstrip(' …')} {answer.text}"
-        assert isinstance(answer, str), (phase, role, answer)
         if self.side_note and phase == "goes_well" and role is Role.MENTOR:
             # The parent cannot wait: a remark out of turn, for the chair to take up.
             self.side_note = False
@@ -225,20 +228,27 @@ class Autopilot:
             )
         await speaker.send(answer, reply_to=message["message_id"])
 
-    async def _owner(
-        self, message: Message, found: dict[Button, list[tuple[str, str, str]]]
-    ) -> None:
-        agreement = self.agreements[0]
-        assert self.turn is not None
-        owner = next(b for b in found[Button.OWNER] if b[0].startswith(self._name(agreement.owner)))
-        await self._tap(self._speaker(self.turn[1]), message, owner[2], owner[0])
+    async def _pass(self, speaker: Phone) -> None:
+        """Pass with the meeting message's button, as someone who scrolls up would."""
+        assert self.meeting_message is not None
+        current = self._current(self.meeting_message)
+        passing = buttons(current)[Button.PASS][0]
+        await self._tap(speaker, current, passing[2], passing[0])
 
-    async def _due(self, message: Message, found: dict[Button, list[tuple[str, str, str]]]) -> None:
+    async def _agreement(self, message: Message, found: Found) -> None:
         agreement = self.agreements.pop(0)
-        assert self.turn is not None
-        wanted = "t" if agreement.due == "typed" else agreement.due
-        choice = next(b for b in found[Button.DUE] if b[1] == wanted)
-        await self._tap(self._speaker(self.turn[1]), message, choice[2], choice[0])
+        chair = self.phones[Role.CHAIR]
+        owner = self._name(agreement.owner)
+        choice = next(b for b in found[Button.OWNER] if b[0].endswith(f" {owner}"))
+        if not choice[0].startswith("✓"):
+            await self._tap(chair, message, choice[2], choice[0])
+            message, found = await self._edited(message, f"✓ {owner}")
+        if agreement.due == "typed":
+            await chair.send(TYPED_DATE[self.language], reply_to=message["message_id"])
+            return
+        wanted = "o" if agreement.due == "ongoing" else agreement.due
+        due = next(b for b in found[Button.DUE] if b[1] == wanted)
+        await self._tap(chair, message, due[2], due[0])
 
     def _mentioned(self, message: Message) -> Phone:
         for entity in message.get("entities", []):

@@ -26,12 +26,12 @@ CAST = Cast(chair="Ilse", mentor="Daan", parent="Fatma", pupil="S.B.")
 class Agreement:
     what: str
     owner: Role
-    due: str  # a number of days for a quick choice, or a typed date
+    due: str  # a number of days for a quick choice, "typed" for a typed date, or "ongoing"
 
 
 @dataclass(frozen=True)
 class Starter:
-    """Tap the sentence starter `starter` (its source text), then complete it."""
+    """Complete the sentence starter `starter` (its source text) the question offers."""
 
     starter: str
     text: str
@@ -39,10 +39,6 @@ class Starter:
 
 Say = str | Starter | tuple[Agreement, ...] | None  # None: pass
 
-QUESTIONS = {
-    "nl": "Wat helpt S. om rustig aan de les te beginnen?\nWie doet wat de komende zes weken?",
-    "en": "What helps S. to start lessons calmly?\nWho does what in the coming six weeks?",
-}
 SIDE_NOTE = {
     "nl": "En hij leest elke avond een half uur!",
     "en": "And he reads half an hour every evening!",
@@ -90,12 +86,14 @@ _NL: dict[str, dict[Role, Say]] = {
         Role.PUPIL: (
             Agreement("Ik leg de hulpkaart op tafel als ik hulp nodig heb", Role.PUPIL, "14"),
         ),
-        Role.PARENT: (Agreement("Om 21 uur naar bed, ook in het weekend", Role.PARENT, "typed"),),
+        Role.PARENT: (Agreement("Om 21 uur naar bed, ook in het weekend", Role.PARENT, "ongoing"),),
         Role.MENTOR: (
             Agreement("Instructie in stappen op het bord", Role.MENTOR, "42"),
             Agreement("S. bij de deur begroeten", Role.MENTOR, "14"),
         ),
-        Role.CHAIR: (Agreement("De start van twee lessen observeren", Role.CHAIR, "14"),),
+        Role.CHAIR: (
+            Agreement("Ouders elke maand bellen over de voortgang", Role.MENTOR, "typed"),
+        ),
     },
     "support_needs": {
         Role.PARENT: Starter("support with …", "een vast avondritueel"),
@@ -150,12 +148,14 @@ _EN: dict[str, dict[Role, Say]] = {
         Role.PUPIL: (
             Agreement("I put the help card on my desk when I need help", Role.PUPIL, "14"),
         ),
-        Role.PARENT: (Agreement("Bed at 9 pm, weekends too", Role.PARENT, "typed"),),
+        Role.PARENT: (Agreement("Bed at 9 pm, weekends too", Role.PARENT, "ongoing"),),
         Role.MENTOR: (
             Agreement("Instructions in steps on the board", Role.MENTOR, "42"),
             Agreement("Greet S. at the door", Role.MENTOR, "14"),
         ),
-        Role.CHAIR: (Agreement("Observe the start of two lessons", Role.CHAIR, "14"),),
+        Role.CHAIR: (
+            Agreement("Call the parents every month about progress", Role.MENTOR, "typed"),
+        ),
     },
     "support_needs": {
         Role.PARENT: Starter("support with …", "a fixed bedtime routine"),

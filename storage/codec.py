@@ -1,6 +1,6 @@
 """MeetingState ⇄ a JSON-able dict, for the `meetings.state` column.
 
-The format is explicit and versioned: ``{"v": 1, <field>: <value>, ...}``, one
+The format is explicit and versioned: ``{"v": 2, <field>: <value>, ...}``, one
 key per field of the flows dataclasses, named as in the code. Values:
 
 - enums: their value; dates: ISO 8601 (``"2025-03-10"``);
@@ -12,8 +12,9 @@ key per field of the flows dataclasses, named as in the code. Values:
 Reading is strict: an unknown key, a missing required key or a value of the
 wrong shape raises `StateFormatError`, never a silent loss. A field that flows
 adds later *with a default* reads from older rows as that default, so it needs
-no new version; any other change does (bump `VERSION` and convert the stored
-rows in a migration).
+no new version; any other change does: bump `VERSION` and convert older
+states as they are read (`_from_v1`), so a meeting running during an upgrade
+goes on; the next save writes the new version.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from rondetafel.flows.state import MeetingState
 
 from .errors import StateFormatError
 
-VERSION = 1
+VERSION = 2
 
 
 def encode_state(state: MeetingState) -> dict[str, Any]:
@@ -42,6 +43,11 @@ def encode_state(state: MeetingState) -> dict[str, Any]:
 
 def decode_state(data: Mapping[str, Any]) -> MeetingState:
     version = data.get("v")
+    if version == 1:
+        try:
+            data, version = _from_v1(data), VERSION
+        except _Invalid as exc:
+            raise StateFormatError(f"state (version 1): {exc}") from None
     if version != VERSION:
         raise StateFormatError(
             f"meeting state has format version {version!r}; this program reads version {VERSION}"
@@ -50,6 +56,59 @@ def decode_state(data: Mapping[str, Any]) -> MeetingState:
         state: MeetingState = _decoder(MeetingState)({k: v for k, v in data.items() if k != "v"})
     except _Invalid as exc:
         raise StateFormatError(f"state{''.join(reversed(exc.path))}: {exc}") from None
+    return state
+
+
+_V1_PROMPTS = {
+    "answer": "turn",
+    "phase_choice": "turn",  # optional phases are no longer asked about: they simply begin
+    "agreement_owner": "agreement",
+    "agreement_due": "agreement",
+    "evaluation_date": "evaluation",
+}
+
+
+def _from_v1(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A state saved by version 1 (one status, an `awaiting` flag, a sentence starter
+    and chosen-away phases), as version 2 reads it: the meeting goes on where it was."""
+    state = {k: v for k, v in data.items() if k not in ("awaiting", "starter", "skipped_phases")}
+    status = data.get("status")
+    if status in ("choosing_kind", "asking_questions"):
+        # The kind is chosen on the join message now, and the meeting's questions
+        # are its first phase: both go on as a meeting that gathers people.
+        state["status"] = "gathering" if data.get("pupil") else "naming_pupil"
+        state["kind"] = data.get("kind") or "pupil"
+        status = state["status"]
+    if status == "naming_pupil":
+        state["prompt"] = "pupil"
+    elif status == "gathering":
+        state["prompt"] = "gathering"
+    elif status == "running":
+        awaiting = data.get("awaiting")
+        if awaiting not in _V1_PROMPTS and awaiting != "nothing":
+            raise _Invalid(f"version 1 `awaiting` {awaiting!r} is not one it wrote")
+        state["prompt"] = _V1_PROMPTS.get(str(awaiting), "turn")
+    else:
+        state["prompt"] = "closed"
+    # Version 1 asked who does an open agreement first; version 2 starts from its
+    # proposer. An agreement left without an owner in the past stays without one.
+    still_open = set(data.get("open_agreements") or ())
+    agreements = data.get("agreements", [])
+    if state["prompt"] == "agreement":
+        # Version 1 counted the turn as answered only after its last agreement;
+        # version 2 once one of the reply's agreements is recorded.
+        reply = {a.get("message_id") for a in agreements if a.get("seq") in still_open}
+        state["answered_this_turn"] = any(
+            a.get("message_id") in reply and a.get("owner") is not None and a.get("due")
+            for a in agreements
+            if a.get("seq") not in still_open
+        )
+    state["agreements"] = [
+        {**a, "owner": a.get("proposed_by")}
+        if a.get("owner") is None and a.get("seq") in still_open
+        else a
+        for a in data.get("agreements", [])
+    ]
     return state
 
 

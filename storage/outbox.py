@@ -34,6 +34,11 @@ class Outgoing:
     thread_id: int | None = None
     meeting_id: int | None = None
     prompt: bool = False
+    # Seconds to hold the row back, so that a newer row replacing it can save the call.
+    delay: float = 0.0
+    # The tag of the message this row edits in full: an older pending edit of it is
+    # superseded, because this one carries everything that one would have shown.
+    replaces: str | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,9 @@ class OutboxRepository:
     async def add(self, rows: Sequence[Outgoing], now: dt.datetime) -> None:
         if not rows:
             return
+        for row in rows:
+            if row.replaces is not None and row.meeting_id is not None:
+                await self._supersede(row.meeting_id, row.method, row.replaces)
         await self._session.execute(
             insert(OutboxRow),
             [
@@ -69,7 +77,7 @@ class OutboxRepository:
                     "prompt": row.prompt,
                     "status": OUTBOX_PENDING,
                     "attempts": 0,
-                    "due_at": now,
+                    "due_at": now + dt.timedelta(seconds=row.delay),
                     "created_at": now,
                 }
                 for row in rows
@@ -122,6 +130,22 @@ class OutboxRepository:
             .where(OutboxRow.id == row_id)
             .values(attempts=OutboxRow.attempts + 1, due_at=due_at)
         )
+
+    async def _supersede(self, meeting_id: int, method: str, tag: str) -> None:
+        pending = await self._session.execute(
+            select(OutboxRow.id, OutboxRow.payload).where(
+                OutboxRow.meeting_id == meeting_id,
+                OutboxRow.method == method,
+                OutboxRow.status == OUTBOX_PENDING,
+            )
+        )
+        # Few rows per meeting are ever pending: matching the tag here keeps the
+        # query free of JSON operators that differ between SQLite and PostgreSQL.
+        older = [row_id for row_id, payload in pending if payload.get("tag") == tag]
+        if older:
+            await self._session.execute(
+                update(OutboxRow).where(OutboxRow.id.in_(older)).values(status=DROPPED)
+            )
 
     async def failed(self, row_id: int) -> None:
         await self._session.execute(

@@ -26,6 +26,8 @@ def link_tree(target: Path) -> Path:
     for item in (ROOT / "rondetafel").iterdir():
         if item.suffix == ".py":
             (package / item.name).symlink_to(item)
+        elif (item / "__init__.py").exists():  # a subpackage inside rondetafel/ (bench/)
+            (package / item.name).symlink_to(item, target_is_directory=True)
     for name in SUBPACKAGES:
         (package / name).symlink_to(ROOT / name, target_is_directory=True)
     return target

@@ -62,7 +62,12 @@ class Harness:
         await self.send(self.group.press(user, data, message_id))
 
     def last_question(self) -> Call:
-        return next(c for c in reversed(self.messages()) if c.markup.get("force_reply"))
+        """The newest question Telegram accepted."""
+        return next(
+            c
+            for c in reversed(self.messages())
+            if c.markup.get("force_reply") and "message_id" in c.result
+        )
 
     async def answer(self, user: User, text: str) -> int:
         """Reply to the newest question; returns the id of the reply."""
@@ -71,12 +76,10 @@ class Harness:
         assert update.message is not None
         return update.message.message_id
 
-    async def setup_meeting(self, *, pupil: str = "S.B.", questions: str = "Wat helpt S.?") -> None:
-        """/meeting by Anna, pupil meeting, pupil named, questions typed, Mo and Fatma joined."""
-        await self.send(self.group.command(ANNA, "/meeting"))
-        await self.press(ANNA, Button.KIND, "pupil")
+    async def setup_meeting(self, *, pupil: str = "S.B.") -> None:
+        """/overleg by Anna (a pupil meeting, in Dutch), pupil named, Mo and Fatma joined."""
+        await self.send(self.group.command(ANNA, "/overleg"))
         await self.answer(ANNA, pupil)
-        await self.answer(ANNA, questions)
         await self.press(MO, Button.JOIN, "mentor")
         await self.press(FATMA, Button.JOIN, "parent")
 

@@ -12,42 +12,49 @@ from tests.support.updates import private_message
 from .conftest import ANNA, FATMA, MO, STRANGER, Harness
 
 
-async def test_meeting_command_offers_the_four_kinds_and_the_languages(harness: Harness) -> None:
-    await harness.send(harness.group.command(ANNA, "/meeting"))
+async def test_overleg_asks_the_chair_for_the_pupil_in_a_selective_force_reply(
+    harness: Harness,
+) -> None:
+    await harness.send(harness.group.command(ANNA, "/overleg"))
+    question = harness.last_question()
+    assert question.markup["force_reply"] is True and question.markup["selective"] is True
+    assert 'href="tg://user?id=11"' in question.text
+    assert "initialen of de schuilnaam" in question.text
+    assert question.params["parse_mode"] == "HTML"
+    assert question.params["protect_content"] is True
+
+
+async def test_the_meeting_message_offers_the_four_kinds_roles_and_start(harness: Harness) -> None:
+    await harness.send(harness.group.command(ANNA, "/overleg"))
+    await harness.answer(ANNA, "S.B.")
     call = harness.messages()[-1]
     labels = [b["text"] for b in call.buttons()]
     assert labels[:4] == [
-        "leerlingbespreking",
+        "✓ leerlingbespreking",
         "multidisciplinair overleg (MDO)",
         "cirkelgesprek",
         "startgesprek",
     ]
-    assert "English" in labels and "✓ Nederlands" in labels
-    assert call.params["parse_mode"] == "HTML"
-    assert call.params["protect_content"] is True
+    assert "▶️ Overleg starten (voorzitter)" in labels
 
 
-async def test_the_chair_can_switch_the_meeting_to_english(harness: Harness) -> None:
+async def test_slash_meeting_runs_the_meeting_in_english(harness: Harness) -> None:
     await harness.send(harness.group.command(ANNA, "/meeting"))
-    await harness.press(ANNA, Button.LANGUAGE, "en")
+    assert "what are the pupil's initials" in harness.last_question().text
+    await harness.answer(ANNA, "S.B.")
+    assert "✓ pupil meeting" in [b["text"] for b in harness.messages()[-1].buttons()]
+
+
+async def test_the_chair_picks_another_kind_on_the_meeting_message(harness: Harness) -> None:
+    await harness.setup_meeting()
+    await harness.press(ANNA, Button.KIND, "mdo")
     edit = harness.request.sent("editMessageText")[-1]
-    assert "Which kind of meeting" in edit.text
-    assert "pupil meeting" in [b["text"] for b in edit.buttons()]
-
-
-async def test_the_pupil_question_is_a_selective_force_reply_that_mentions_the_chair(
-    harness: Harness,
-) -> None:
-    await harness.send(harness.group.command(ANNA, "/meeting"))
-    await harness.press(ANNA, Button.KIND, "pupil")
-    question = harness.last_question()
-    assert question.markup["force_reply"] is True and question.markup["selective"] is True
-    assert 'href="tg://user?id=11"' in question.text
+    assert "Multidisciplinair overleg (MDO) over S.B." in edit.text
+    assert "✓ multidisciplinair overleg (MDO)" in [b["text"] for b in edit.buttons()]
 
 
 async def test_a_full_name_for_the_pupil_is_refused_and_asked_again(harness: Harness) -> None:
-    await harness.send(harness.group.command(ANNA, "/meeting"))
-    await harness.press(ANNA, Button.KIND, "pupil")
+    await harness.send(harness.group.command(ANNA, "/overleg"))
     await harness.answer(ANNA, "Sam de Vries")
     notice, again = harness.messages()[-2:]
     assert "volledige naam" in notice.text
@@ -56,13 +63,15 @@ async def test_a_full_name_for_the_pupil_is_refused_and_asked_again(harness: Har
 
 
 async def test_html_typed_by_people_is_escaped_in_what_the_bot_posts(harness: Harness) -> None:
-    await harness.setup_meeting(questions="<b>Mag</b> S. & Co <script>?")
-    join = harness.request.sent("editMessageText")[-1]
-    assert "&lt;b&gt;Mag&lt;/b&gt; S. &amp; Co &lt;script&gt;?" in join.text
+    await harness.setup_meeting(pupil="<b>S</b>&<i>")
+    await harness.press(ANNA, Button.START)
+    meeting = harness.request.sent("editMessageText")[-1]
+    assert "&lt;b&gt;S&lt;/b&gt;&amp;&lt;i&gt;" in meeting.text
 
 
 async def test_the_join_message_shows_who_takes_part_with_roles(harness: Harness) -> None:
     await harness.setup_meeting()
+    await harness.press(ANNA, Button.START)
     join = harness.request.sent("editMessageText")[-1]
     assert "Anna — voorzitter" in join.text
     assert "Mo — mentor / leerkracht" in join.text
@@ -78,7 +87,7 @@ async def test_a_sticker_as_an_answer_is_met_with_a_request_for_text(harness: Ha
 
 async def test_meeting_while_one_runs_says_so(harness: Harness) -> None:
     await harness.setup_meeting()
-    await harness.send(harness.group.command(MO, "/meeting"))
+    await harness.send(harness.group.command(MO, "/overleg"))
     assert "loopt hier al een overleg" in harness.last_text()
 
 
@@ -116,7 +125,7 @@ async def test_every_button_press_is_answered(harness: Harness) -> None:
     await harness.setup_meeting()
     await harness.press(ANNA, Button.START)
     presses = [c for c in harness.request.calls if c.method == "answerCallbackQuery"]
-    assert len(presses) == 4  # kind, two joins, start
+    assert len(presses) == 3  # two joins, start
 
 
 async def test_a_non_participant_reply_gets_one_hint_only(harness: Harness) -> None:
@@ -200,8 +209,8 @@ async def test_a_very_long_answer_keeps_the_turn_open_for_the_rest(harness: Harn
 
     await harness.answer(FATMA, "woord " * 700)
 
-    controls, question = harness.messages()[-2:]
-    assert "aan de beurt: Fatma" in controls.text
+    question = harness.messages()[-1]
+    assert question.text.startswith("<b>Fase 1/8 · Vragen voor dit overleg</b>")
     assert "Telegram" in question.text and "tg://user?id=13" in question.text
 
 
@@ -219,7 +228,6 @@ async def test_a_reply_out_of_turn_is_kept_as_a_side_note_for_the_chair(harness:
 
 async def test_an_unreadable_button_is_answered_in_the_chats_language(harness: Harness) -> None:
     await harness.send(harness.group.command(ANNA, "/meeting"))
-    await harness.press(ANNA, Button.LANGUAGE, "en")
 
     await harness.send(harness.group.press(ANNA, "0|from-an-older-bot", 1))
 
@@ -234,6 +242,6 @@ async def test_when_the_database_fails_the_person_still_gets_an_apology(harness:
     async with harness.db.session() as session, session.begin():
         await session.execute(text("DROP TABLE chats"))  # now every chat lookup fails
 
-    await harness.send(harness.group.command(ANNA, "/meeting"))
+    await harness.send(harness.group.command(ANNA, "/overleg"))
 
     assert harness.last_text() == html.escape(texts("nl")(OOPS))  # in the default language

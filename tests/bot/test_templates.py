@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from zoneinfo import ZoneInfo
 
 from rondetafel.bot.templating import render_join, render_report, render_summary
@@ -36,3 +38,12 @@ def test_the_summary_and_the_report_escape_names_and_the_pseudonym() -> None:
     ):
         assert "&lt;b&gt;S&amp;B&lt;/b&gt;" in html and "<b>S&B</b>" not in html
         assert "<i>Anna</i>" not in html
+
+
+def test_the_bot_loads_jinja2_only_when_it_first_renders_a_template() -> None:
+    probe = (
+        "import sys; import rondetafel.bot.templating as t; "
+        "assert 'jinja2' not in sys.modules; "
+        "t.environment('nl'); assert 'jinja2' in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", probe], check=True)

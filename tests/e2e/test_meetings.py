@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 
 from rondetafel.autopilot import Autopilot
+from rondetafel.bot.texts import texts
 from rondetafel.demo import World, demo_settings, start_bot
 from rondetafel.demo_book import Say, say
 from rondetafel.flows.script import SCRIPTS, MeetingKind, Role
+from rondetafel.phones import Phone
 
 pytestmark = pytest.mark.e2e
 
@@ -123,3 +125,61 @@ async def test_a_whole_meeting_runs_on_postgresql(
 
     assert "Fatma — ouder" in summary_of(world)
     assert refused_by_telegram(world) == []
+
+
+GROUP_CALLS = ("sendMessage", "editMessageText", "editMessageReplyMarkup", "sendDocument")
+
+
+async def test_a_four_person_pupil_meeting_is_quiet(
+    world: World, stack: AsyncExitStack, tmp_path: Path
+) -> None:
+    """At most 1.3 new bot messages and 1.6 calls to the group per answer; each question
+    says where the meeting is and asks one person; nothing keeps a keyboard at the end;
+    only what asks something makes phones buzz.
+
+    An answer is what a person gives the meeting: a reply to the bot (a point, an
+    agreement, a date, a "-" to pass) or a tap on "pass my turn".
+    """
+    await start_on_sqlite(world, stack, tmp_path)
+    chair = world.phones[Role.CHAIR]
+    await world.standin.add_bot_to_group(world.group, by=chair.user)
+    await world.standin.wait_for_bot_message(world.group, timeout=10)
+    welcome = len(world.standin.messages(world.group))
+    first_call = len(world.standin.world.calls)
+    await chair.send("/overleg")
+
+    passes: list[str] = []
+    pass_label = texts("nl")("⏭ Pass my turn")
+
+    def tapped(phone: Phone, label: str) -> None:
+        if label == pass_label:
+            passes.append(label)
+
+    await Autopilot(world.standin, world.group, world.phones, on_tap=tapped, timeout=20).run()
+
+    chat = world.group.id
+    calls = [
+        c
+        for c in world.standin.world.calls[first_call:]
+        if c.ok and c.method in GROUP_CALLS and c.params.get("chat_id") in (chat, str(chat))
+    ]
+    messages = world.standin.messages(world.group)[welcome:]
+    bot = [m for m in messages if m["from"]["is_bot"]]
+    replies = [m for m in messages if not m["from"]["is_bot"] and m.get("reply_to_message")]
+    answers = len(replies) + len(passes)
+    assert passes and answers >= 30  # a whole meeting: every turn of eight phases
+    assert len(bot) / answers <= 1.3, (len(bot), answers)
+    assert len(calls) / answers <= 1.6, (len(calls), answers)
+
+    questions = [m for m in bot if (m.get("reply_markup") or {}).get("force_reply")]
+    for question in questions[1:]:  # after the pupil's initials: the turns
+        assert re.match(r"Fase \d/8 · ", question["text"]), question["text"]
+        assert question["reply_markup"]["selective"] is True
+        mentioned = {(e.get("user") or {}).get("id") for e in question.get("entities", [])}
+        assert len(mentioned - {None}) == 1, question["text"]
+    keyboards = [m["text"] for m in bot if (m.get("reply_markup") or {}).get("inline_keyboard")]
+    assert keyboards == []
+    for call in calls:
+        if call.method == "sendMessage":
+            asks = call.params.get("reply_markup") is not None
+            assert bool(call.params.get("disable_notification")) is not asks, call.params["text"]

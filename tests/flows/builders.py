@@ -27,8 +27,9 @@ from rondetafel.flows.events import (
     ResumeReason,
     StopRequested,
 )
+from rondetafel.flows.prompts import Prompt
 from rondetafel.flows.script import MeetingKind, Role
-from rondetafel.flows.state import Awaiting, MeetingState, Participant, Status
+from rondetafel.flows.state import MeetingState, Participant, Status
 from rondetafel.flows.transition import Outcome, new_meeting, transition
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -59,7 +60,6 @@ EVERYBODY: tuple[Person, ...] = (
 PEOPLE_BY_ID: Mapping[int, Person] = {p.user_id: p for p in EVERYBODY}
 
 PUPIL_ALIAS = "S.V."
-DEFAULT_QUESTIONS = "Does S. need a reading plan?\nWho talks to the PE teacher?"
 
 _message_ids = itertools.count(5000)
 
@@ -88,6 +88,9 @@ def answer(
     return transition(state, Replied(person, text, mid), now)
 
 
+CONTROLS = frozenset({Button.PASS, Button.SKIP, Button.BACK, Button.CLOSE_PHASE})
+
+
 def press(
     state: MeetingState,
     person: Person,
@@ -97,9 +100,21 @@ def press(
     step: int | None = None,
     now: dt.datetime = NOW,
 ) -> Outcome:
-    """`person` presses `button`; on the current prompt unless `step` is given."""
-    at = state.step if step is None else step
+    """`person` presses `button`; on the current prompt (or controls) unless `step` is given."""
+    if step is not None:
+        at = step
+    elif button in CONTROLS:
+        at = state.controls
+    else:
+        at = state.step
     return transition(state, Pressed(person, button, str(arg), at), now)
+
+
+def command(
+    state: MeetingState, person: Person, button: Button, *, now: dt.datetime = NOW
+) -> Outcome:
+    """`person` types the command that stands in for `button` (/pas, /terug, /volgende…)."""
+    return transition(state, Pressed(person, button, command=next_message_id()), now)
 
 
 def edit(
@@ -150,7 +165,6 @@ def gather(
     *,
     voiced_by: Person | None = None,
     pupil: str = PUPIL_ALIAS,
-    questions: str = DEFAULT_QUESTIONS,
     chair: Person = CHAIR,
 ) -> MeetingState:
     """From /meeting to the join message, with `people` joined in this order.
@@ -159,10 +173,10 @@ def gather(
     everybody joined.
     """
     state = open_meeting(chair).state
-    state = press(state, chair, Button.KIND, kind.value).state
     state = answer(state, chair, pupil).state
-    state = answer(state, chair, questions).state
     assert state.status is Status.GATHERING, state.status
+    if kind is not state.kind:
+        state = press(state, chair, Button.KIND, kind.value).state
     for person, role in people:
         state = press(state, person, Button.JOIN, role.value).state
     if voiced_by is not None:
@@ -204,7 +218,7 @@ def person_of(participant: Participant) -> Person:
 def current_speaker(state: MeetingState) -> Person:
     """Who types for the participant whose turn it is."""
     current = state.current
-    assert current is not None, (state.status, state.awaiting)
+    assert current is not None, (state.status, state.prompt)
     return person_of(state.speaker_for(current))
 
 
@@ -258,39 +272,36 @@ def pass_turn(state: MeetingState) -> Outcome:
 
 
 def skip_to_phase(state: MeetingState, key: str) -> MeetingState:
-    """The chair closes phases (and skips optional ones) until phase `key` asks."""
+    """The chair closes phases until phase `key` asks."""
     for _ in range(30):
         if state.phase is not None and state.phase.key == key:
-            if state.awaiting is Awaiting.PHASE_CHOICE:
-                state = press(state, CHAIR, Button.DO_PHASE).state
             return state
-        if state.awaiting is Awaiting.PHASE_CHOICE:
-            state = press(state, CHAIR, Button.SKIP_PHASE).state
-        else:
-            state = press(state, CHAIR, Button.CLOSE_PHASE).state
+        state = press(state, CHAIR, Button.CLOSE_PHASE).state
     raise AssertionError(f"no phase {key!r} in {[p.key for p in state.phases]}")
 
 
 def agree(
     state: MeetingState,
     proposer_text: str,
-    plan: Sequence[tuple[Person | int, str | int]],
+    plan: Sequence[tuple[Person | int, str | int | None]],
 ) -> MeetingState:
     """The current person proposes agreements, then who and by when for each.
 
     `plan` holds, per line, the owner (a Person, or a participant id for the
-    voiced pupil) and the due date: quick choice in days (int) or typed (str).
+    voiced pupil) and the due date: quick choice in days (int), typed (str),
+    or None for an ongoing agreement.
     """
     speaker = current_speaker(state)
     state = answer(state, speaker, proposer_text).state
     for owner, due in plan:
-        assert state.awaiting is Awaiting.AGREEMENT_OWNER, state.awaiting
+        assert state.prompt is Prompt.AGREEMENT, state.prompt
         owner_id = owner if isinstance(owner, int) else pid(state, owner)
-        state = press(state, speaker, Button.OWNER, owner_id).state
-        assert state.awaiting is Awaiting.AGREEMENT_DUE, state.awaiting
-        if isinstance(due, int):
+        if state.agreement(state.open_agreements[0]).owner != owner_id:
+            state = press(state, speaker, Button.OWNER, owner_id).state
+        if due is None:
+            state = press(state, speaker, Button.DUE, "o").state
+        elif isinstance(due, int):
             state = press(state, speaker, Button.DUE, due).state
         else:
-            state = press(state, speaker, Button.DUE, "t").state
             state = answer(state, speaker, due).state
     return state

@@ -11,6 +11,7 @@ from rondetafel.flows.effects import (
     Why,
 )
 from rondetafel.flows.events import Button, Person
+from rondetafel.flows.prompts import Prompt
 from rondetafel.flows.script import MeetingKind
 from rondetafel.flows.state import Mark, MeetingState, Status
 
@@ -241,17 +242,24 @@ def test_an_edit_with_more_lines_adds_points_right_after_the_first() -> None:
     assert len(seqs) == len(set(seqs))
 
 
-def test_an_edit_keeps_the_starter_the_point_completed() -> None:
+def test_a_needs_answer_is_kept_as_typed_and_its_edit_replaces_it() -> None:
+    # The sentence starters are only listed in the question: the answer holds the whole
+    # sentence, so an edit simply replaces it.
     state = skip_to_phase(start_with_voiced_pupil(MeetingKind.PUPIL_MEETING), "needs")
-    state = press(state, PARENT, Button.STARTER, 0).state
+    assert state.phases[state.phase_index].starters
     mid = next_message_id()
-    state = answer(state, PARENT, "is short", message_id=mid).state
-    starter = state.points("needs")[0].starter
+    state = answer(state, PARENT, "instruction that is short", message_id=mid).state
+    [before] = state.points("needs")
+    assert (before.text, before.starter) == ("instruction that is short", None)
 
-    outcome = edit(state, PARENT, mid, "is short and visual")
+    outcome = edit(state, PARENT, mid, "instruction that is short and visual")
 
     [point] = outcome.state.points("needs")
-    assert (point.text, point.starter) == ("is short and visual", starter)
+    assert (point.seq, point.text, point.starter) == (
+        before.seq,
+        "instruction that is short and visual",
+        None,
+    )
 
 
 def test_an_edit_of_a_message_the_bot_did_not_keep_changes_nothing() -> None:
@@ -359,18 +367,37 @@ def test_a_button_pressed_by_the_wrong_person_gets_a_toast_and_changes_nothing()
 
     assert outcome.state == state
     assert [type(e) for e in outcome.effects] == [Toast]
+    # The meeting message's buttons are right for the person whose turn it is.
+    assert not any(e.clear_buttons for e in outcome.effects if isinstance(e, Toast))
 
 
 def test_a_button_on_an_old_message_gets_a_toast_and_changes_nothing() -> None:
-    state = running()
-    old = state.step
-    state = answer(state, PARENT, "reads").state
+    state = skip_to_phase(running(), "agreements")
+    state = press(state, CHAIR, Button.CLOSE_PHASE).state
+    old = state.step  # the first message asking for the evaluation date
+    state = press(state, CHAIR, Button.BACK).state
+    state = press(state, CHAIR, Button.CLOSE_PHASE).state  # asked anew
+    assert state.prompt is Prompt.EVALUATION
 
-    outcome = press(state, MENTOR, Button.PASS, step=old)
+    outcome = press(state, CHAIR, Button.EVALUATION, 14, step=old)
 
     assert outcome.state == state
-    assert toasts(outcome) == [Why.STALE_BUTTON]
-    assert all(e.clear_buttons for e in outcome.effects if isinstance(e, Toast))
+    # That old message can do nothing any more: its buttons go.
+    assert outcome.effects == (Toast(Why.STALE_BUTTON, clear_buttons=True),)
+    assert press(state, CHAIR, Button.EVALUATION, 14).state.evaluation_date is not None
+
+
+def test_a_button_of_a_prompt_that_is_over_gets_a_toast_and_loses_its_buttons() -> None:
+    state = skip_to_phase(running(), "agreements")
+    state = press(state, CHAIR, Button.CLOSE_PHASE).state
+    asked = state.step
+    state = press(state, CHAIR, Button.EVALUATION, 14).state
+    assert state.prompt is Prompt.TURN
+
+    outcome = press(state, CHAIR, Button.EVALUATION, 42, step=asked)
+
+    assert outcome.state == state
+    assert outcome.effects == (Toast(Why.STALE_BUTTON, clear_buttons=True),)
 
 
 def test_a_side_note_button_for_an_unknown_note_is_stale() -> None:

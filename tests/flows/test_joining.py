@@ -2,8 +2,9 @@
 
 import pytest
 
-from rondetafel.flows.effects import AskTurn, Done, ShowJoin, Why
+from rondetafel.flows.effects import AskTurn, Done, ShowMeeting, Toast, Why
 from rondetafel.flows.events import Button, Person
+from rondetafel.flows.prompts import Prompt
 from rondetafel.flows.script import MeetingKind, Role
 from rondetafel.flows.state import Status
 
@@ -19,6 +20,7 @@ from .builders import (
     SECOND_PARENT,
     current_speaker,
     gather,
+    open_meeting,
     pid,
     press,
     skip_to_phase,
@@ -45,8 +47,11 @@ def test_pressing_a_role_button_joins_the_meeting_in_that_role(person: Person, r
     joined = outcome.state.participant_of_user(person.user_id)
     assert joined is not None
     assert joined.role is role
-    assert ShowJoin(edit=True) in outcome.effects
-    assert toasts(outcome) == [Done.JOINED]
+    # Joins come in a burst: the meeting message may wait for the next one.
+    assert outcome.effects == (
+        ShowMeeting(edit=True, lazy=True),
+        Toast(Done.JOINED, (("role", role.value),)),
+    )
 
 
 def test_nobody_else_can_take_the_chair() -> None:
@@ -84,6 +89,7 @@ def test_a_participant_may_change_their_role() -> None:
     assert me.id == pid(state, MENTOR)
     assert len(outcome.state.participants) == 2
     assert toasts(outcome) == [Done.ROLE_CHANGED]
+    assert ShowMeeting(edit=True, lazy=True) in outcome.effects
 
 
 def test_the_chair_cannot_change_role() -> None:
@@ -115,6 +121,7 @@ def test_a_pupil_without_telegram_can_be_added_voiced_by_an_adult() -> None:
     assert pupil.voiced_by == pid(state, PARENT)
     assert pupil.name == PUPIL_ALIAS
     assert outcome.state.speaker_for(pupil).user_id == PARENT.user_id
+    assert outcome.effects == (ShowMeeting(edit=True, lazy=True), Toast(Done.OK))
 
 
 def test_a_voiced_pupil_cannot_be_added_when_the_pupil_is_already_there() -> None:
@@ -152,7 +159,8 @@ def test_the_chair_starts_the_meeting_with_the_first_turn() -> None:
     assert outcome.state.status is Status.RUNNING
     assert outcome.state.started_at is not None
     assert outcome.state.phase_index == 0
-    assert AskTurn() in outcome.effects
+    assert outcome.state.prompt is Prompt.TURN
+    assert outcome.effects == (ShowMeeting(edit=True), AskTurn())
 
 
 def test_start_needs_at_least_two_participants() -> None:
@@ -180,6 +188,9 @@ def test_someone_can_join_late_while_the_meeting_runs() -> None:
 
     assert outcome.state.participant_of_user(CARE.user_id) is not None
     assert toasts(outcome) == [Done.JOINED_LATE]
+    # Not lazy: nobody else is about to join, and the meeting message holds the controls.
+    assert ShowMeeting(edit=True) in outcome.effects
+    assert outcome.state.step == state.step
 
 
 def test_a_participants_role_is_fixed_once_the_meeting_runs() -> None:
@@ -191,3 +202,42 @@ def test_a_participants_role_is_fixed_once_the_meeting_runs() -> None:
 
     assert outcome.state == state
     assert toasts(outcome) == [Why.ROLE_FIXED]
+
+
+def test_a_double_tap_on_start_starts_the_meeting_once() -> None:
+    state = gather(KIND, [(MENTOR, Role.MENTOR)])
+    started = press(state, CHAIR, Button.START).state
+
+    outcome = press(started, CHAIR, Button.START)
+
+    assert outcome.state == started
+    assert outcome.effects == (Toast(Why.STALE_BUTTON, clear_buttons=True),)
+
+
+def test_nobody_joins_before_the_pupil_is_named() -> None:
+    state = open_meeting().state
+    assert state.prompt is Prompt.PUPIL
+
+    outcome = press(state, MENTOR, Button.JOIN, Role.MENTOR.value)
+
+    assert outcome.state == state
+    assert outcome.effects == (Toast(Why.STALE_BUTTON, clear_buttons=True),)
+
+
+def test_a_role_the_bot_does_not_know_is_not_joined() -> None:
+    state = gather(KIND)
+
+    outcome = press(state, MENTOR, Button.JOIN, "headmaster")
+
+    assert outcome.state == state
+    assert toasts(outcome) == [Why.STALE_BUTTON]
+
+
+def test_joining_carries_no_step_so_an_old_meeting_message_still_lets_people_join() -> None:
+    state = press(gather(KIND, [(MENTOR, Role.MENTOR)]), CHAIR, Button.START).state
+    state = press(state, CHAIR, Button.SKIP).state
+    assert state.step > 1 and state.controls > 0
+
+    outcome = press(state, CARE, Button.JOIN, Role.CARE_COORDINATOR.value, step=0)
+
+    assert outcome.state.participant_of_user(CARE.user_id) is not None

@@ -1,11 +1,18 @@
-"""4. Needs phases offer the HGW sentence starters; a chosen one is completed by the answer."""
+"""4. Needs phases: the HGW sentence starters are offered in the question; answers are points.
+
+The shell lists a role's starters in the question it asks; the core only
+says which starters a role gets (`Phase.starters_for`). Nobody picks a starter
+with a button any more: an answer is plain points, like in any other phase.
+"""
 
 import pytest
 
-from rondetafel.flows.effects import AskStarter, AskTurn, Continues, Done, Toast, Why
+from rondetafel.flows.effects import AskTurn, Continues, ShowMeeting
 from rondetafel.flows.events import Button, ResumeReason
+from rondetafel.flows.prompts import Prompt
 from rondetafel.flows.script import (
     PUPIL_NEED_STARTERS,
+    SCRIPTS,
     SUPPORT_NEED_STARTERS,
     MeetingKind,
     PhaseType,
@@ -14,17 +21,20 @@ from rondetafel.flows.script import (
 from rondetafel.flows.state import MeetingState
 
 from .builders import (
-    CHAIR,
+    CARE,
+    EXTERNAL,
     MENTOR,
     PARENT,
     answer,
+    answer_turn,
     current_role,
-    current_speaker,
+    next_message_id,
     press,
     resume,
     skip_to_phase,
+    start_meeting,
     start_with_voiced_pupil,
-    toasts,
+    turn_roles,
 )
 
 
@@ -35,6 +45,9 @@ def in_needs_phase(kind: MeetingKind = MeetingKind.PUPIL_MEETING) -> MeetingStat
     return state
 
 
+# ---------------------------------------------------------------- which starters
+
+
 def test_the_pupil_is_offered_the_pupil_need_starters() -> None:
     state = in_needs_phase()
     assert current_role(state) is Role.PUPIL
@@ -43,142 +56,126 @@ def test_the_pupil_is_offered_the_pupil_need_starters() -> None:
     assert state.phase.starters_for(Role.PUPIL) == PUPIL_NEED_STARTERS
 
 
-def test_parents_and_mentor_are_also_offered_their_own_support_need_starters() -> None:
+@pytest.mark.parametrize("role", [Role.PARENT, Role.MENTOR, Role.CARE_COORDINATOR, Role.EXTERNAL])
+def test_those_who_support_the_pupil_are_also_offered_support_need_starters(role: Role) -> None:
     phase = in_needs_phase().phase
     assert phase is not None
 
-    for role in (Role.PARENT, Role.MENTOR):
-        assert phase.starters_for(role) == PUPIL_NEED_STARTERS + SUPPORT_NEED_STARTERS
+    offered = phase.starters_for(role)
+
+    assert offered[: len(PUPIL_NEED_STARTERS)] == PUPIL_NEED_STARTERS
+    support = offered[len(PUPIL_NEED_STARTERS) :]
+    assert support and set(support) <= set(SUPPORT_NEED_STARTERS)
 
 
-def test_choosing_a_starter_asks_to_finish_that_sentence() -> None:
-    state = in_needs_phase()
+@pytest.mark.parametrize("role", [Role.PUPIL, Role.CHAIR])
+def test_the_pupil_and_the_chair_get_no_support_need_starters(role: Role) -> None:
+    phase = in_needs_phase().phase
+    assert phase is not None
 
-    outcome = press(state, PARENT, Button.STARTER, 1)  # the parent relays the pupil
-
-    assert outcome.state.starter == PUPIL_NEED_STARTERS[1].text
-    assert outcome.effects == (Toast(Done.OK), AskStarter())
-
-
-def test_the_next_answer_completes_the_chosen_starter() -> None:
-    state = press(in_needs_phase(), PARENT, Button.STARTER, 0).state
-
-    state = answer(state, PARENT, "is short and shown on the board").state
-
-    [point] = state.points("needs")
-    assert point.text == "is short and shown on the board"
-    assert point.starter == PUPIL_NEED_STARTERS[0].text
-    assert state.starter is None
+    assert phase.starters_for(role) == PUPIL_NEED_STARTERS
 
 
-def test_only_the_first_line_of_the_answer_completes_the_starter() -> None:
-    state = press(in_needs_phase(), PARENT, Button.STARTER, 2).state
+def test_only_the_schools_staff_are_offered_to_ask_for_a_colleague_or_a_manager() -> None:
+    for_staff = [s for s in SUPPORT_NEED_STARTERS if "colleague" in s.text or "manager" in s.text]
 
-    state = answer(state, PARENT, "comes right away\nmovement breaks").state
+    assert len(for_staff) == 2
+    for starter in for_staff:
+        assert starter.roles == {Role.MENTOR, Role.CARE_COORDINATOR}, starter.text
 
-    assert [(p.text, p.starter) for p in state.points("needs")] == [
-        ("comes right away", PUPIL_NEED_STARTERS[2].text),
-        ("movement breaks", None),
+
+def test_only_parents_are_offered_to_ask_for_contact_with_school() -> None:
+    [contact] = [s for s in SUPPORT_NEED_STARTERS if "contact with school" in s.text]
+
+    assert contact.roles == {Role.PARENT}
+
+
+@pytest.mark.parametrize("kind", list(MeetingKind))
+def test_only_needs_phases_offer_starters(kind: MeetingKind) -> None:
+    for phase in SCRIPTS[kind].phases:
+        offered = any(phase.starters_for(role) for role in Role)
+        assert offered == (phase.type is PhaseType.NEEDS), phase.key
+
+
+@pytest.mark.parametrize("kind", list(MeetingKind))
+def test_every_meeting_kind_asks_its_needs_before_the_agreements(kind: MeetingKind) -> None:
+    keys = [p.key for p in SCRIPTS[kind].phases]
+    needs = [i for i, p in enumerate(SCRIPTS[kind].phases) if p.type is PhaseType.NEEDS]
+
+    assert needs and max(needs) < keys.index("agreements")
+
+
+def test_in_an_mdo_the_support_needs_are_asked_of_those_who_support_the_pupil() -> None:
+    people = ((MENTOR, Role.MENTOR), (PARENT, Role.PARENT), (CARE, Role.CARE_COORDINATOR),
+              (EXTERNAL, Role.EXTERNAL))  # fmt: skip
+    state = start_meeting(MeetingKind.MDO, people, voiced_by=PARENT)
+
+    pupil_needs = skip_to_phase(state, "pupil_needs")
+    support_needs = skip_to_phase(pupil_needs, "support_needs")
+
+    assert Role.PUPIL in turn_roles(pupil_needs)
+    assert turn_roles(support_needs) == [
+        Role.PARENT,
+        Role.MENTOR,
+        Role.EXTERNAL,
+        Role.CARE_COORDINATOR,
     ]
+    assert support_needs.phase is not None
+    # Only what the adults need themselves: the pupil's needs were the phase before.
+    for role in Role:
+        assert set(support_needs.phase.starters_for(role)) <= set(SUPPORT_NEED_STARTERS)
 
 
-def test_an_answer_without_a_chosen_starter_has_no_starter() -> None:
-    state = answer(in_needs_phase(), PARENT, "a quiet place to work").state
-
-    [point] = state.points("needs")
-    assert point.starter is None
+# ---------------------------------------------------------------- answering
 
 
-def test_a_starter_chosen_by_one_person_does_not_carry_over_to_the_next() -> None:
-    state = press(in_needs_phase(), PARENT, Button.STARTER, 0).state
-    state = answer(state, PARENT, "is short").state
-    assert current_role(state) is Role.PARENT
-
-    state = answer(state, PARENT, "a reminder on Sunday").state
-
-    assert [p.starter for p in state.points("needs")] == [PUPIL_NEED_STARTERS[0].text, None]
-
-
-def test_a_support_need_starter_is_stored_for_the_mentor() -> None:
+def test_a_needs_answer_is_plain_points_one_per_line_and_the_next_person_is_asked() -> None:
     state = in_needs_phase()
-    while current_role(state) is not Role.MENTOR:
-        state = press(state, current_speaker(state), Button.PASS).state
-    index = len(PUPIL_NEED_STARTERS)  # the first support-need starter
+    mid = next_message_id()
 
-    state = press(state, MENTOR, Button.STARTER, index).state
-    state = answer(state, MENTOR, "dyslexia-friendly reading").state
+    outcome = answer(state, PARENT, "instruction that is short\nmovement breaks", message_id=mid)
 
-    [point] = state.points("needs")
-    assert point.starter == SUPPORT_NEED_STARTERS[0].text
-
-
-def test_a_starter_that_the_role_is_not_offered_is_not_chosen() -> None:
-    state = in_needs_phase()  # the pupil's turn: only the pupil-need starters
-
-    outcome = press(state, PARENT, Button.STARTER, len(PUPIL_NEED_STARTERS))
-
-    assert outcome.state == state
-    assert toasts(outcome) == [Why.STALE_BUTTON]
+    points = outcome.state.points("needs")
+    assert [(p.text, p.starter, p.message_id) for p in points] == [
+        ("instruction that is short", None, mid),
+        ("movement breaks", None, mid),
+    ]
+    assert {p.participant for p in points} == {state.turn_order[0]}
+    assert outcome.effects == (AskTurn(),)
+    assert current_role(outcome.state) is Role.PARENT
 
 
-def test_someone_whose_turn_it_is_not_cannot_choose_a_starter() -> None:
+def test_nothing_a_person_answered_in_the_needs_phase_carries_a_starter() -> None:
+    state = in_needs_phase()
+    while state.phase is not None and state.phase.key == "needs":
+        state = answer_turn(state, "a quiet place to work").state
+
+    assert len(state.points("needs")) == 4
+    assert all(c.starter is None for c in state.contributions)
+
+
+def test_a_needs_turn_can_be_passed_like_any_other() -> None:
     state = in_needs_phase()
 
-    outcome = press(state, MENTOR, Button.STARTER, 0)
+    outcome = press(state, PARENT, Button.PASS, step=state.controls)  # for the pupil
 
-    assert outcome.state == state
-    assert toasts(outcome) == [Why.NOT_YOUR_TURN_BUTTON]
+    assert outcome.state.points("needs") == ()
+    assert current_role(outcome.state) is Role.PARENT
 
 
-def test_a_starter_button_on_an_old_prompt_is_stale() -> None:
+def test_resuming_in_a_needs_phase_asks_the_turn_again() -> None:
     state = in_needs_phase()
-    old_step = state.step
-    state = answer(state, PARENT, "short tasks").state
-
-    outcome = press(state, PARENT, Button.STARTER, 0, step=old_step)
-
-    assert outcome.state == state
-    assert toasts(outcome) == [Why.STALE_BUTTON]
-
-
-def test_a_points_phase_offers_no_starters() -> None:
-    state = skip_to_phase(start_with_voiced_pupil(MeetingKind.PUPIL_MEETING), "goals")
-
-    outcome = press(state, PARENT, Button.STARTER, 0)
-
-    assert outcome.state == state
-    assert toasts(outcome) == [Why.STALE_BUTTON]
-
-
-def test_resuming_before_a_starter_is_chosen_asks_the_turn_again() -> None:
-    state = in_needs_phase()
-
-    assert resume(state).effects == (Continues(ResumeReason.BACK), AskTurn())
-
-
-def test_resuming_after_a_starter_was_chosen_asks_to_finish_that_sentence_again() -> None:
-    state = press(in_needs_phase(), PARENT, Button.STARTER, 0).state
 
     outcome = resume(state)
 
     assert outcome.state == state
-    assert outcome.effects == (Continues(ResumeReason.BACK), AskStarter())
+    assert outcome.state.prompt is Prompt.TURN
+    assert outcome.effects == (Continues(ResumeReason.BACK), ShowMeeting(), AskTurn())
 
 
-def test_the_chair_is_not_offered_a_starter_on_someone_elses_turn() -> None:
-    state = in_needs_phase()
-
-    outcome = press(state, CHAIR, Button.STARTER, 0)
-
-    assert outcome.state == state
-    assert toasts(outcome) == [Why.NOT_YOUR_TURN_BUTTON]
-
-
-@pytest.mark.parametrize("arg", ["²", "x", "-1", "", "99999999999"])
-def test_a_malformed_starter_button_gets_a_toast(arg: str) -> None:
-    state = in_needs_phase()
-
-    outcome = press(state, PARENT, Button.STARTER, arg)
-
-    assert outcome.state == state
-    assert toasts(outcome) == [Why.STALE_BUTTON]
+def test_the_sentence_starter_button_is_retired_and_its_value_not_reused() -> None:
+    # An old question's starter button ("h") must read as stale in the shell,
+    # never as some other button; so must the retired language and
+    # optional-phase choices.
+    assert not {"h", "l", "d", "n", "w"} & {button.value for button in Button}
+    assert not hasattr(Button, "STARTER")

@@ -150,6 +150,10 @@ SUPPORT_NEED_HGW = [
     "a manager who",
     "a care coordinator who",
 ]
+# Help from inside the school is something only the school's own staff can ask for;
+# a parent asks for contact with school instead.
+STAFF_ONLY_HGW = ["a colleague who", "a manager who", "a care coordinator who"]
+FOR_EVERY_SUPPORTER_HGW = [s for s in SUPPORT_NEED_HGW if s not in STAFF_ONLY_HGW]
 
 
 PUPIL_NEED_PHASES = [(k, p) for k, p in NEEDS_PHASES if p.question_for(Role.PUPIL)]
@@ -195,18 +199,35 @@ def test_the_pupil_is_offered_each_hgw_pupil_need_starter(starter: str) -> None:
         assert any(t.startswith(starter) for t in offered), where
 
 
-@pytest.mark.parametrize("starter", SUPPORT_NEED_HGW)
-def test_mentor_and_parents_are_offered_each_hgw_support_need_starter(starter: str) -> None:
+@pytest.mark.parametrize("starter", FOR_EVERY_SUPPORTER_HGW)
+def test_mentor_and_parents_are_offered_each_general_support_need_starter(starter: str) -> None:
     for where, phase in SUPPORT_NEED_PHASES:
         for role in (Role.MENTOR, Role.PARENT):
             offered = [s.text for s in phase.starters_for(role)]
             assert any(t.startswith(starter) for t in offered), (where, role)
 
 
+@pytest.mark.parametrize("starter", STAFF_ONLY_HGW)
+def test_only_school_staff_are_offered_help_from_inside_the_school(starter: str) -> None:
+    for where, phase in SUPPORT_NEED_PHASES:
+        for role in Role:
+            offered = [s.text for s in phase.starters_for(role)]
+            staff = role in (Role.MENTOR, Role.CARE_COORDINATOR)
+            assert any(t.startswith(starter) for t in offered) == staff, (where, role)
+
+
+def test_parents_are_offered_contact_with_school() -> None:
+    for where, phase in SUPPORT_NEED_PHASES:
+        for role in Role:
+            offered = [s.text for s in phase.starters_for(role)]
+            wanted = any(t.startswith("contact with school") for t in offered)
+            assert wanted == (role is Role.PARENT), (where, role)
+
+
 def test_support_need_starters_are_not_offered_to_the_pupil() -> None:
     for _, phase in NEEDS_PHASES:
         offered = {s.text for s in phase.starters_for(Role.PUPIL)}
-        assert not any(t.startswith(tuple(SUPPORT_NEED_HGW)) for t in offered)
+        assert not any(t.startswith((*SUPPORT_NEED_HGW, "contact with school")) for t in offered)
 
 
 def test_every_role_asked_about_needs_is_offered_a_starter() -> None:

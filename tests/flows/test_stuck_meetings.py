@@ -1,17 +1,24 @@
 """A meeting never blocks its group: admins take over, idle meetings close, lost prompts return."""
 
 import datetime as dt
+from collections.abc import Callable
+
+import pytest
 
 from rondetafel.flows.effects import (
-    AskEvaluationDate,
     AskPupil,
+    AskTurn,
     ChairChanged,
     ConfirmStop,
     Continues,
+    Effect,
     MeetingExpired,
     Notice,
-    ShowJoin,
+    ShowAgreement,
+    ShowEvaluation,
+    ShowMeeting,
     ShowSideNote,
+    Toast,
     Why,
 )
 from rondetafel.flows.events import (
@@ -19,12 +26,14 @@ from rondetafel.flows.events import (
     Button,
     ChairClaimed,
     Expired,
+    Pressed,
     Resumed,
     ResumeReason,
     StopRequested,
 )
+from rondetafel.flows.prompts import Prompt
 from rondetafel.flows.script import MeetingKind, Role
-from rondetafel.flows.state import Status
+from rondetafel.flows.state import MeetingState, Status
 from rondetafel.flows.transition import without_meeting
 
 from .builders import (
@@ -75,7 +84,8 @@ def test_a_group_admin_takes_the_chair_and_joins_as_chair() -> None:
 
     chair = outcome.state.chair_participant()
     assert (chair.user_id, chair.role) == (OUTSIDER.user_id, Role.CHAIR)
-    assert outcome.effects[:2] == (ChairChanged(previous), ShowJoin(edit=True))
+    # A turn does not address the chair: it is not asked again.
+    assert outcome.effects == (ChairChanged(previous), ShowMeeting(edit=True))
 
 
 def test_an_admin_who_takes_part_keeps_their_role_and_gets_the_chair() -> None:
@@ -92,20 +102,26 @@ def test_the_new_chair_is_asked_what_the_old_chair_was_asked() -> None:
     state = skip_to_phase(start_meeting(KIND), "agreements")
     state = press(state, CHAIR, Button.CLOSE_PHASE).state
 
+    previous = state.chair
+
     outcome = step(state, ChairClaimed(OUTSIDER, admin=True))
 
-    assert outcome.effects[-1] == AskEvaluationDate()
+    assert outcome.effects == (ChairChanged(previous), ShowMeeting(edit=True), ShowEvaluation())
     closed = press(outcome.state, OUTSIDER, Button.EVALUATION, 14)
     assert closed.state.evaluation_date == NOW.date() + dt.timedelta(days=14)
+    assert toasts(press(outcome.state, CHAIR, Button.EVALUATION, 14)) == [Why.ONLY_CHAIR]
 
 
 def test_a_new_chair_while_naming_the_pupil_is_asked_for_the_pupil() -> None:
-    state = press(open_meeting().state, CHAIR, Button.KIND, KIND.value).state
+    state = open_meeting().state
+    assert state.prompt is Prompt.PUPIL
 
     outcome = step(state, ChairClaimed(OUTSIDER, admin=True))
 
+    assert outcome.effects[0] == ChairChanged(state.chair)
     assert outcome.effects[-1] == AskPupil()
     assert answer(outcome.state, OUTSIDER, "S.V.").state.pupil == "S.V."
+    assert notices(answer(outcome.state, CHAIR, "S.V.")) == [Why.ONLY_CHAIR]
 
 
 def test_someone_who_is_not_an_admin_cannot_take_the_chair() -> None:
@@ -131,6 +147,7 @@ def test_an_idle_meeting_expires_with_a_short_note_and_frees_the_group() -> None
     assert outcome.state.status is Status.STOPPED
     assert not outcome.state.active
     assert outcome.state.finished_at == later
+    assert outcome.state.prompt is Prompt.CLOSED
     assert outcome.effects == (MeetingExpired(14),)
 
 
@@ -167,3 +184,98 @@ def test_a_chair_who_handed_over_keeps_the_chair_role_in_the_record() -> None:
 
     assert toasts(outcome) == [Why.CHAIR_KEEPS_ROLE]
     assert state.participant_of_user(CHAIR.user_id).role is Role.CHAIR  # type: ignore[union-attr]
+
+
+def asking_evaluation() -> MeetingState:
+    state = skip_to_phase(start_meeting(KIND), "agreements")
+    state = press(state, CHAIR, Button.CLOSE_PHASE).state
+    assert state.prompt is Prompt.EVALUATION
+    return state
+
+
+def test_expiring_while_the_evaluation_date_is_asked_closes_that_message_too() -> None:
+    outcome = step(asking_evaluation(), Expired(days=14))
+
+    assert outcome.state.status is Status.STOPPED
+    assert outcome.effects == (ShowEvaluation(edit=True), MeetingExpired(14))
+
+
+def test_a_new_chair_while_people_gather_sees_the_meeting_message_updated() -> None:
+    state = gather(KIND, [(MENTOR, Role.MENTOR)])
+
+    outcome = step(state, ChairClaimed(OUTSIDER, admin=True))
+
+    assert outcome.effects == (ChairChanged(state.chair), ShowMeeting(edit=True))
+    assert press(outcome.state, OUTSIDER, Button.START).state.status is Status.RUNNING
+
+
+def _with_open_agreement() -> MeetingState:
+    state = skip_to_phase(start_meeting(KIND), "agreements")
+    state = answer(state, PARENT, "reads every evening").state
+    assert state.prompt is Prompt.AGREEMENT
+    return state
+
+
+def _long_answer() -> MeetingState:
+    return answer(start_meeting(KIND), PARENT, "a" * 4000).state
+
+
+@pytest.mark.parametrize(
+    ("setup", "prompt"),
+    [
+        (lambda: gather(KIND, [(MENTOR, Role.MENTOR)]), ()),
+        (lambda: start_meeting(KIND), (AskTurn(),)),
+        (_long_answer, (AskTurn(more=True),)),
+        (_with_open_agreement, None),
+        (asking_evaluation, (ShowEvaluation(),)),
+    ],
+    ids=["gathering", "turn", "rest_of_a_long_answer", "agreement", "evaluation"],
+)
+def test_resuming_shows_the_meeting_message_and_the_prompt_again(
+    setup: Callable[[], MeetingState], prompt: tuple[Effect, ...] | None
+) -> None:
+    state = setup()
+    if prompt is None:
+        prompt = (ShowAgreement(state.open_agreements[0]),)
+
+    outcome = step(state, Resumed(ResumeReason.BACK))
+
+    assert outcome.state == state
+    assert outcome.effects == (Continues(ResumeReason.BACK), ShowMeeting(), *prompt)
+
+
+def test_resuming_before_the_pupil_is_named_only_asks_for_the_pupil_again() -> None:
+    state = open_meeting().state
+    assert state.prompt is Prompt.PUPIL
+
+    outcome = step(state, Resumed(ResumeReason.BACK))
+
+    assert outcome.state == state
+    # The meeting message is first posted once the pupil is named (one message, not two).
+    assert outcome.effects == (Continues(ResumeReason.BACK), AskPupil())
+    assert answer(state, CHAIR, "S.V.").effects == (ShowMeeting(),)
+
+
+def test_a_closed_meeting_is_not_resumed() -> None:
+    stopped = step(start_meeting(KIND), Expired(days=14)).state
+
+    outcome = step(stopped, Resumed(ResumeReason.MIGRATED))
+
+    assert (outcome.state, outcome.effects) == (stopped, ())
+
+
+def test_a_typed_command_where_no_meeting_runs_is_answered_in_reply() -> None:
+    event = Pressed(CHAIR, Button.PASS, command=88)
+
+    assert without_meeting(event) == (Notice(Why.NO_MEETING, to_user=CHAIR.user_id, reply_to=88),)
+    assert without_meeting(Pressed(CHAIR, Button.PASS)) == (
+        Toast(Why.STALE_BUTTON, clear_buttons=True),
+    )
+    stopped = step(start_meeting(KIND), Expired(days=14)).state
+    assert step(stopped, event).effects == without_meeting(event)
+
+
+def test_a_chair_taken_over_before_the_pupil_is_named_edits_no_meeting_message() -> None:
+    outcome = step(open_meeting().state, ChairClaimed(MENTOR, admin=True))
+    assert not any(isinstance(e, ShowMeeting) for e in outcome.effects)
+    assert AskPupil() in outcome.effects

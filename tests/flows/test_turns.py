@@ -1,11 +1,23 @@
-"""3. Phases in order, turns in order, pass / skip / back / close, stale buttons."""
+"""3. Phases in order, turns in order, pass / skip / back / close, typed commands, stale taps."""
+
+from collections.abc import Callable
 
 import pytest
 
-from rondetafel.flows.effects import AskOptionalPhase, AskTurn, Why
-from rondetafel.flows.events import Button, Person
+from rondetafel.flows.effects import (
+    AskTurn,
+    Effect,
+    Notice,
+    ShowEvaluation,
+    ShowMeeting,
+    Toast,
+    Why,
+)
+from rondetafel.flows.events import Button, Person, Pressed
+from rondetafel.flows.prompts import Prompt
 from rondetafel.flows.script import SCRIPTS, MeetingKind, Role
-from rondetafel.flows.state import Awaiting, Mark, MeetingState, Status
+from rondetafel.flows.state import Mark, MeetingState, Status
+from rondetafel.flows.transition import Outcome
 
 from .builders import (
     CARE,
@@ -18,8 +30,11 @@ from .builders import (
     SECOND_PARENT,
     answer,
     answer_turn,
+    command,
     current_role,
     current_speaker,
+    gather,
+    next_message_id,
     pass_turn,
     phase_key,
     pid,
@@ -27,16 +42,18 @@ from .builders import (
     skip_to_phase,
     start_meeting,
     start_with_voiced_pupil,
+    step,
     texts,
     toasts,
     turn_roles,
 )
 
 PUPIL_MEETING = MeetingKind.PUPIL_MEETING
+CONTROLS = [Button.SKIP, Button.BACK, Button.CLOSE_PHASE]
 
 
 def walk_phases(state: MeetingState) -> list[str]:
-    """Everybody passes; the chair does every optional phase. The phase keys seen."""
+    """Everybody passes; the chair picks an evaluation date. The phase keys seen."""
     seen: list[str] = []
     for _ in range(200):
         if state.status is not Status.RUNNING:
@@ -44,13 +61,40 @@ def walk_phases(state: MeetingState) -> list[str]:
         key = phase_key(state)
         if not seen or seen[-1] != key:
             seen.append(key)
-        if state.awaiting is Awaiting.PHASE_CHOICE:
-            state = press(state, CHAIR, Button.DO_PHASE).state
-        elif state.awaiting is Awaiting.EVALUATION_DATE:
+        if state.prompt is Prompt.EVALUATION:
             state = press(state, CHAIR, Button.EVALUATION, 42).state
         else:
             state = pass_turn(state).state
     raise AssertionError("the meeting never ended")
+
+
+def mentors_turn() -> MeetingState:
+    """The parent answered; it is the mentor's turn, and there is a turn to go back to."""
+    state = answer(start_meeting(PUPIL_MEETING), PARENT, "reads a lot").state
+    assert current_speaker(state) == MENTOR
+    return state
+
+
+def asking_evaluation() -> MeetingState:
+    state = skip_to_phase(start_meeting(PUPIL_MEETING), "agreements")
+    state = press(state, CHAIR, Button.CLOSE_PHASE).state
+    assert state.prompt is Prompt.EVALUATION
+    assert state.current is None
+    return state
+
+
+def typed(state: MeetingState, person: Person, button: Button) -> tuple[Outcome, int]:
+    """`person` types the command for `button`; also returns the command's message id."""
+    message_id = next_message_id()
+    return step(state, Pressed(person, button, command=message_id)), message_id
+
+
+def marks(state: MeetingState, key: str) -> list[tuple[Mark, int]]:
+    return [(c.mark, c.participant) for c in state.contributions if c.phase == key]
+
+
+def without_toasts(effects: tuple[Effect, ...]) -> tuple[Effect, ...]:
+    return tuple(e for e in effects if not isinstance(e, Toast))
 
 
 # ---------------------------------------------------------------- phases
@@ -70,71 +114,62 @@ def test_what_goes_well_is_asked_before_what_is_still_hard(kind: MeetingKind) ->
     assert seen.index("goes_well") < seen.index("still_hard")
 
 
-def test_the_chair_is_asked_whether_to_do_the_optional_insight_phase() -> None:
+# ---------------------------------------------------------------- an optional phase
+
+
+def test_an_optional_phase_simply_begins_without_asking_the_chair() -> None:
     state = skip_to_phase(start_meeting(PUPIL_MEETING), "still_hard")
     while phase_key(state) == "still_hard":
         outcome = pass_turn(state)
         state = outcome.state
 
     assert phase_key(state) == "insight"
-    assert state.awaiting is Awaiting.PHASE_CHOICE
-    assert state.current is None
-    assert outcome.effects == (AskOptionalPhase(),)
-
-
-def test_the_chair_can_do_the_optional_phase() -> None:
-    state = skip_to_phase(start_meeting(PUPIL_MEETING), "still_hard")
-    state = press(state, CHAIR, Button.CLOSE_PHASE).state
-
-    outcome = press(state, CHAIR, Button.DO_PHASE)
-
-    assert phase_key(outcome.state) == "insight"
-    assert outcome.state.awaiting is Awaiting.ANSWER
+    assert state.phases[state.phase_index].optional
+    assert state.prompt is Prompt.TURN
+    assert current_speaker(state) == PARENT
     assert outcome.effects == (AskTurn(),)
 
 
-def test_the_chair_can_skip_the_optional_phase() -> None:
-    state = skip_to_phase(start_meeting(PUPIL_MEETING), "still_hard")
-    state = press(state, CHAIR, Button.CLOSE_PHASE).state
+def test_the_chair_closes_the_optional_phase_when_it_is_not_needed() -> None:
+    state = skip_to_phase(start_meeting(PUPIL_MEETING), "insight")
 
-    outcome = press(state, CHAIR, Button.SKIP_PHASE)
+    outcome = press(state, CHAIR, Button.CLOSE_PHASE)
 
     assert phase_key(outcome.state) == "goals"
-    assert outcome.state.awaiting is Awaiting.ANSWER
-    assert not outcome.state.points("insight")
+    assert current_speaker(outcome.state) == PARENT
+    assert marks(outcome.state, "insight") == []  # no points, and nobody marked skipped
+    assert outcome.effects == (AskTurn(), ShowMeeting(edit=True))
 
 
-def test_a_skipped_optional_phase_has_no_points_even_if_the_chair_typed_during_the_choice() -> None:
-    state = skip_to_phase(start_meeting(PUPIL_MEETING), "still_hard")
+def test_the_chair_closes_the_optional_phase_by_typing_the_command() -> None:
+    state = skip_to_phase(start_meeting(PUPIL_MEETING), "insight")
+
+    outcome = command(state, CHAIR, Button.CLOSE_PHASE)
+
+    assert phase_key(outcome.state) == "goals"
+    assert outcome.effects == (AskTurn(), ShowMeeting(edit=True))
+
+
+def test_what_was_said_in_the_optional_phase_before_it_was_closed_is_kept() -> None:
+    state = skip_to_phase(start_meeting(PUPIL_MEETING), "insight")
+    state = answer(state, PARENT, "anxious when timed").state
+
     state = press(state, CHAIR, Button.CLOSE_PHASE).state
-    state = answer(state, CHAIR, "let us skip this one").state
-
-    state = press(state, CHAIR, Button.SKIP_PHASE).state
 
     assert phase_key(state) == "goals"
-    assert state.points("insight") == ()
+    assert texts(state, "insight") == ["anxious when timed"]
 
 
-def test_going_back_after_skipping_offers_the_choice_even_if_someone_typed_during_it() -> None:
-    state = skip_to_phase(start_meeting(PUPIL_MEETING), "still_hard")
+def test_going_back_after_closing_the_optional_phase_returns_to_its_last_turn() -> None:
+    state = skip_to_phase(start_meeting(PUPIL_MEETING), "insight")
     state = press(state, CHAIR, Button.CLOSE_PHASE).state
-    state = answer(state, MENTOR, "I think we can skip it").state  # a side note
-    state = press(state, CHAIR, Button.SKIP_PHASE).state
+    assert phase_key(state) == "goals"
 
     outcome = press(state, CHAIR, Button.BACK)
 
     assert phase_key(outcome.state) == "insight"
-    assert outcome.state.awaiting is Awaiting.PHASE_CHOICE
-
-
-def test_only_the_chair_decides_about_the_optional_phase() -> None:
-    state = skip_to_phase(start_meeting(PUPIL_MEETING), "still_hard")
-    state = press(state, CHAIR, Button.CLOSE_PHASE).state
-
-    outcome = press(state, MENTOR, Button.SKIP_PHASE)
-
-    assert outcome.state == state
-    assert toasts(outcome) == [Why.ONLY_CHAIR]
+    assert current_speaker(outcome.state) == CHAIR
+    assert outcome.effects == (AskTurn(), ShowMeeting(edit=True))
 
 
 # ---------------------------------------------------------------- turn order
@@ -249,6 +284,19 @@ def test_a_participant_can_pass_their_turn() -> None:
     [record] = outcome.state.contributions[-1:]
     assert (record.mark, record.participant) == (Mark.PASSED, pid(state, PARENT))
     assert outcome.effects == (AskTurn(),)
+    # Pass is the presser's own business: the meeting message keeps its controls.
+    assert outcome.state.controls == state.controls
+
+
+def test_the_adult_relaying_the_voiced_pupil_passes_for_the_pupil() -> None:
+    state = start_with_voiced_pupil(PUPIL_MEETING)
+    assert current_role(state) is Role.PUPIL
+    pupil = state.turn_order[0]
+
+    outcome = press(state, PARENT, Button.PASS)
+
+    assert marks(outcome.state, "meeting_goals") == [(Mark.PASSED, pupil)]
+    assert current_role(outcome.state) is Role.PARENT
 
 
 def test_the_chair_can_skip_someone() -> None:
@@ -257,16 +305,28 @@ def test_the_chair_can_skip_someone() -> None:
     outcome = press(state, CHAIR, Button.SKIP)
 
     assert current_speaker(outcome.state) == MENTOR
-    assert outcome.state.contributions[-1].mark is Mark.SKIPPED
+    assert marks(outcome.state, "meeting_goals") == [(Mark.SKIPPED, pid(state, PARENT))]
+    assert outcome.state.controls == state.controls + 1
+    assert outcome.effects == (AskTurn(), ShowMeeting(edit=True))
 
 
-def test_the_chair_pressing_pass_on_someone_elses_turn_skips_them() -> None:
+def test_the_chair_pressing_pass_on_someone_elses_turn_is_refused() -> None:
     state = start_meeting(PUPIL_MEETING)
 
     outcome = press(state, CHAIR, Button.PASS)
 
-    assert current_speaker(outcome.state) == MENTOR
-    assert outcome.state.contributions[-1].mark is Mark.SKIPPED
+    assert outcome.state == state
+    assert outcome.effects == (Toast(Why.NOT_YOUR_TURN_BUTTON, (("name", PARENT.name),)),)
+
+
+def test_the_chair_can_pass_their_own_turn() -> None:
+    state = answer(mentors_turn(), MENTOR, "draws").state
+    assert current_speaker(state) == CHAIR
+
+    outcome = press(state, CHAIR, Button.PASS)
+
+    assert phase_key(outcome.state) == "goes_well"
+    assert marks(outcome.state, "meeting_goals")[-1] == (Mark.PASSED, state.chair)
 
 
 def test_only_the_chair_can_skip_someone() -> None:
@@ -275,7 +335,7 @@ def test_only_the_chair_can_skip_someone() -> None:
     outcome = press(state, MENTOR, Button.SKIP)
 
     assert outcome.state == state
-    assert toasts(outcome) == [Why.ONLY_CHAIR]
+    assert outcome.effects == (Toast(Why.ONLY_CHAIR, (("name", CHAIR.name),)),)
 
 
 def test_someone_whose_turn_it_is_not_cannot_pass_for_another() -> None:
@@ -284,19 +344,18 @@ def test_someone_whose_turn_it_is_not_cannot_pass_for_another() -> None:
     outcome = press(state, MENTOR, Button.PASS)
 
     assert outcome.state == state
-    assert toasts(outcome) == [Why.NOT_YOUR_TURN_BUTTON]
+    assert outcome.effects == (Toast(Why.NOT_YOUR_TURN_BUTTON, (("name", PARENT.name),)),)
 
 
 def test_the_chair_can_go_back_one_step() -> None:
-    state = start_meeting(PUPIL_MEETING)
-    state = answer(state, PARENT, "reads a lot").state
+    state = mentors_turn()
 
     outcome = press(state, CHAIR, Button.BACK)
 
     assert current_speaker(outcome.state) == PARENT
     assert outcome.state.step > state.step
     assert texts(outcome.state, "meeting_goals") == ["reads a lot"]
-    assert outcome.effects == (AskTurn(),)
+    assert outcome.effects == (AskTurn(), ShowMeeting(edit=True))
 
 
 def test_going_back_from_a_phases_first_turn_returns_to_the_last_turn_before_it() -> None:
@@ -317,20 +376,6 @@ def test_there_is_nothing_before_the_first_turn() -> None:
     assert toasts(outcome) == [Why.NOTHING_BEFORE]
 
 
-def test_going_back_after_skipping_the_optional_phase_offers_the_choice_again() -> None:
-    state = skip_to_phase(start_meeting(PUPIL_MEETING), "still_hard")
-    state = press(state, CHAIR, Button.CLOSE_PHASE).state
-    state = press(state, CHAIR, Button.SKIP_PHASE).state
-    assert phase_key(state) == "goals"
-
-    outcome = press(state, CHAIR, Button.BACK)
-
-    # Back to the choice about the optional phase, not into its questions.
-    assert phase_key(outcome.state) == "insight"
-    assert outcome.state.awaiting is Awaiting.PHASE_CHOICE
-    assert outcome.effects == (AskOptionalPhase(),)
-
-
 def test_going_back_after_doing_the_optional_phase_returns_to_its_last_turn() -> None:
     state = skip_to_phase(start_meeting(PUPIL_MEETING), "insight")
     while phase_key(state) == "insight":
@@ -341,11 +386,11 @@ def test_going_back_after_doing_the_optional_phase_returns_to_its_last_turn() ->
 
     assert phase_key(outcome.state) == "insight"
     assert current_speaker(outcome.state) == CHAIR
-    assert outcome.effects == (AskTurn(),)
+    assert outcome.effects == (AskTurn(), ShowMeeting(edit=True))
 
 
 def test_only_the_chair_can_go_back() -> None:
-    state = answer(start_meeting(PUPIL_MEETING), PARENT, "reads a lot").state
+    state = mentors_turn()
 
     outcome = press(state, MENTOR, Button.BACK)
 
@@ -360,7 +405,7 @@ def test_the_chair_can_close_a_phase_early() -> None:
 
     assert phase_key(outcome.state) == "goes_well"
     assert current_speaker(outcome.state) == PARENT
-    assert outcome.effects == (AskTurn(),)
+    assert outcome.effects == (AskTurn(), ShowMeeting(edit=True))
 
 
 def test_only_the_chair_can_close_a_phase() -> None:
@@ -370,6 +415,158 @@ def test_only_the_chair_can_close_a_phase() -> None:
 
     assert outcome.state == state
     assert toasts(outcome) == [Why.ONLY_CHAIR]
+
+
+# ---------------------------------------------------------------- pass by replying "-"
+
+
+@pytest.mark.parametrize("dash", ["-", "–", "—", "  -  ", "-\n"])
+def test_replying_only_a_dash_passes_the_turn(dash: str) -> None:
+    state = start_meeting(PUPIL_MEETING)
+
+    outcome = answer(state, PARENT, dash)
+
+    assert current_speaker(outcome.state) == MENTOR
+    assert marks(outcome.state, "meeting_goals") == [(Mark.PASSED, pid(state, PARENT))]
+    assert outcome.effects == (AskTurn(),)
+
+
+def test_the_adult_relaying_the_voiced_pupil_passes_for_the_pupil_with_a_dash() -> None:
+    state = start_with_voiced_pupil(PUPIL_MEETING)
+    pupil = state.turn_order[0]
+
+    outcome = answer(state, PARENT, "-")
+
+    assert marks(outcome.state, "meeting_goals") == [(Mark.PASSED, pupil)]
+    assert current_role(outcome.state) is Role.PARENT
+
+
+def test_a_dash_before_words_is_a_bullet_not_a_pass() -> None:
+    outcome = answer(start_meeting(PUPIL_MEETING), PARENT, "- reads every evening")
+
+    assert texts(outcome.state, "meeting_goals") == ["reads every evening"]
+    assert [m for m, _ in marks(outcome.state, "meeting_goals")] == [Mark.POINT]
+
+
+@pytest.mark.parametrize("person", [MENTOR, CHAIR])
+def test_a_dash_from_someone_whose_turn_it_is_not_passes_nothing(person: Person) -> None:
+    state = start_meeting(PUPIL_MEETING)
+
+    outcome = answer(state, person, "-")
+
+    assert outcome.state == state
+    assert outcome.effects == ()
+
+
+def test_a_dash_after_a_long_answer_ends_the_turn_without_a_pass() -> None:
+    state = answer(start_meeting(PUPIL_MEETING), PARENT, "a" * 4000).state
+
+    outcome = answer(state, PARENT, "-")
+
+    assert current_speaker(outcome.state) == MENTOR
+    assert [m for m, _ in marks(outcome.state, "meeting_goals")] == [Mark.POINT]
+
+
+def test_a_dash_in_the_agreements_phase_passes_without_proposing_anything() -> None:
+    state = skip_to_phase(start_meeting(PUPIL_MEETING), "agreements")
+
+    outcome = answer(state, PARENT, "-")
+
+    assert outcome.state.agreements == ()
+    assert outcome.state.prompt is Prompt.TURN
+    assert current_speaker(outcome.state) == MENTOR
+    assert marks(outcome.state, "agreements") == [(Mark.PASSED, pid(state, PARENT))]
+
+
+# ---------------------------------------------------------------- typed commands
+
+
+def test_the_speaker_passes_by_typing_the_command() -> None:
+    state = start_meeting(PUPIL_MEETING)
+
+    outcome = command(state, PARENT, Button.PASS)
+
+    assert outcome.state == press(state, PARENT, Button.PASS).state
+    assert outcome.effects == (AskTurn(),)
+
+
+@pytest.mark.parametrize("button", CONTROLS)
+def test_a_typed_control_does_what_its_button_does(button: Button) -> None:
+    state = mentors_turn()
+    pressed = press(state, CHAIR, button)
+    assert pressed.state != state
+
+    outcome = command(state, CHAIR, button)
+
+    assert outcome.state == pressed.state
+    assert outcome.effects == without_toasts(pressed.effects)
+    assert toasts(outcome) == []
+
+
+@pytest.mark.parametrize("button", CONTROLS)
+def test_a_typed_control_carries_no_step_so_it_acts_after_the_controls_changed(
+    button: Button,
+) -> None:
+    state = press(start_meeting(PUPIL_MEETING), CHAIR, Button.SKIP).state  # the parent
+    state = answer(state, MENTOR, "draws").state  # the chair's turn, with one before it
+    assert state.controls > 0
+
+    outcome = command(state, CHAIR, button)
+
+    assert outcome.state.controls == state.controls + 1
+    assert ShowMeeting(edit=True) in outcome.effects
+
+
+@pytest.mark.parametrize("button", CONTROLS)
+def test_a_typed_control_by_someone_other_than_the_chair_is_refused_in_reply(
+    button: Button,
+) -> None:
+    state = mentors_turn()
+
+    outcome, message_id = typed(state, MENTOR, button)
+
+    assert outcome.state == state
+    assert outcome.effects == (
+        Notice(Why.ONLY_CHAIR, MENTOR.user_id, message_id, (("name", CHAIR.name),)),
+    )
+
+
+def test_the_chair_typing_pass_on_someone_elses_turn_is_refused_in_reply() -> None:
+    state = start_meeting(PUPIL_MEETING)
+
+    outcome, message_id = typed(state, CHAIR, Button.PASS)
+
+    assert outcome.state == state
+    assert outcome.effects == (
+        Notice(Why.NOT_YOUR_TURN_BUTTON, CHAIR.user_id, message_id, (("name", PARENT.name),)),
+    )
+
+
+def test_typing_back_at_the_first_turn_is_answered_in_reply() -> None:
+    state = start_meeting(PUPIL_MEETING)
+
+    outcome, message_id = typed(state, CHAIR, Button.BACK)
+
+    assert outcome.state == state
+    assert outcome.effects == (Notice(Why.NOTHING_BEFORE, CHAIR.user_id, message_id),)
+
+
+def test_typing_pass_while_the_evaluation_date_is_asked_says_it_is_nobodys_turn() -> None:
+    state = asking_evaluation()
+
+    outcome, message_id = typed(state, PARENT, Button.PASS)
+
+    assert outcome.state == state
+    assert outcome.effects == (Notice(Why.NO_TURN, PARENT.user_id, message_id),)
+
+
+def test_a_typed_control_while_people_gather_is_refused_in_reply() -> None:
+    state = gather(PUPIL_MEETING, [(MENTOR, Role.MENTOR)])
+
+    outcome, message_id = typed(state, CHAIR, Button.CLOSE_PHASE)
+
+    assert outcome.state == state
+    assert outcome.effects == (Notice(Why.NOT_NOW, CHAIR.user_id, message_id),)
 
 
 # ---------------------------------------------------------------- steps
@@ -385,37 +582,108 @@ def test_every_new_prompt_has_a_new_step() -> None:
     assert steps == sorted(set(steps))
 
 
-@pytest.mark.parametrize(
-    ("button", "by"),
-    [
-        (Button.PASS, MENTOR),
-        (Button.SKIP, CHAIR),
-        (Button.BACK, CHAIR),
-        (Button.CLOSE_PHASE, CHAIR),
-    ],
-)
-def test_a_button_on_an_old_prompt_is_stale_and_not_acted_on(button: Button, by: Person) -> None:
+@pytest.mark.parametrize("button", CONTROLS)
+def test_a_double_tap_on_a_control_acts_once(button: Button) -> None:
+    state = answer(mentors_turn(), MENTOR, "draws").state  # the chair's turn; two turns before
+    first = press(state, CHAIR, button)
+    assert first.state != state
+    # The second tap carries the controls of the message tapped twice.
+    second = press(first.state, CHAIR, button, step=state.controls)
+
+    assert second.state == first.state
+    # The edited meeting message is on its way: its buttons stay.
+    assert second.effects == (Toast(Why.STALE_BUTTON),)
+    # A tap on the edited message acts again.
+    assert press(first.state, CHAIR, button).state != first.state
+
+
+@pytest.mark.parametrize("button", CONTROLS)
+def test_the_controls_stay_current_while_people_answer(button: Button) -> None:
     state = start_meeting(PUPIL_MEETING)
-    old_step = state.step
-    state = answer(state, PARENT, "reads a lot").state
-    assert current_speaker(state) == MENTOR
+    controls = state.controls
+    state = answer_turn(answer_turn(state, "reads").state, "draws").state
+    assert state.step > 1
 
-    outcome = press(state, by, button, step=old_step)
+    outcome = press(state, CHAIR, button, step=controls)
+
+    assert outcome.state != state
+    assert ShowMeeting(edit=True) in outcome.effects
+
+
+def test_pass_pressed_twice_by_the_same_speaker_passes_only_their_turn() -> None:
+    state = start_meeting(PUPIL_MEETING)
+    first = press(state, PARENT, Button.PASS)
+
+    second = press(first.state, PARENT, Button.PASS)
+
+    assert second.state == first.state
+    assert second.effects == (Toast(Why.NOT_YOUR_TURN_BUTTON, (("name", MENTOR.name),)),)
+    assert current_speaker(second.state) == MENTOR
+    assert marks(second.state, "meeting_goals") == [(Mark.PASSED, pid(state, PARENT))]
+
+
+def _relayed_pupils_turn() -> MeetingState:
+    """The pupil's turn, typed by the parent, whose own turn comes next."""
+    state = start_with_voiced_pupil(PUPIL_MEETING)
+    assert current_role(state) is Role.PUPIL and current_speaker(state) == PARENT
+    return state
+
+
+def _externals_last_turn_before_their_first() -> MeetingState:
+    """In an MDO without parents the external speaks last in one phase and first in the next."""
+    people = [(MENTOR, Role.MENTOR), (EXTERNAL, Role.EXTERNAL)]
+    state = skip_to_phase(start_meeting(MeetingKind.MDO, people), "support_needs")
+    state = pass_turn(state).state
+    assert (phase_key(state), current_speaker(state)) == ("support_needs", EXTERNAL)
+    return state
+
+
+@pytest.mark.parametrize(
+    ("setup", "speaker"),
+    [(_relayed_pupils_turn, PARENT), (_externals_last_turn_before_their_first, EXTERNAL)],
+    ids=["relayed_pupil_then_parent", "external_across_phases"],
+)
+def test_a_double_tap_on_pass_passes_one_turn_even_if_the_speaker_speaks_next(
+    setup: Callable[[], MeetingState], speaker: Person
+) -> None:
+    state = setup()
+    first = press(state, speaker, Button.PASS)
+    assert current_speaker(first.state) == speaker  # their own turn is next
+
+    # The same tap again, on the same (unchanged) meeting message.
+    second = press(first.state, speaker, Button.PASS, step=state.controls)
+
+    assert second.state == first.state
+
+
+def test_pass_while_the_evaluation_date_is_asked_is_nobodys_turn() -> None:
+    state = asking_evaluation()
+
+    outcome = press(state, PARENT, Button.PASS)
 
     assert outcome.state == state
-    assert toasts(outcome) == [Why.STALE_BUTTON]
+    # The meeting message keeps its buttons: they act again once a turn is asked.
+    assert outcome.effects == (Toast(Why.NO_TURN),)
 
 
-def test_an_old_optional_phase_choice_is_stale() -> None:
-    state = skip_to_phase(start_meeting(PUPIL_MEETING), "still_hard")
-    state = press(state, CHAIR, Button.CLOSE_PHASE).state
-    old_step = state.step
-    state = press(state, CHAIR, Button.DO_PHASE).state
+def test_skip_while_the_evaluation_date_is_asked_is_nobodys_turn() -> None:
+    state = asking_evaluation()
 
-    outcome = press(state, CHAIR, Button.SKIP_PHASE, step=old_step)
+    outcome = press(state, CHAIR, Button.SKIP)
 
     assert outcome.state == state
-    assert toasts(outcome) == [Why.STALE_BUTTON]
+    assert outcome.effects == (Toast(Why.NO_TURN),)
+
+
+def test_going_back_from_the_evaluation_date_returns_to_the_last_agreements_turn() -> None:
+    state = asking_evaluation()
+
+    outcome = press(state, CHAIR, Button.BACK)
+
+    assert phase_key(outcome.state) == "agreements"
+    assert outcome.state.prompt is Prompt.TURN
+    assert current_speaker(outcome.state) == CHAIR
+    assert outcome.effects == (ShowEvaluation(edit=True), AskTurn(), ShowMeeting(edit=True))
 
 
 def test_a_non_participant_pressing_pass_gets_a_toast() -> None:

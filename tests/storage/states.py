@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from rondetafel.flows.events import Button, Event, MeetingRequested, Person, Pressed, Replied
+from rondetafel.flows.prompts import PROMPTS, Prompt, Step
 from rondetafel.flows.script import MeetingKind, Role
 from rondetafel.flows.state import (
     Agreement,
-    Awaiting,
     Contribution,
     Mark,
     MeetingState,
@@ -49,9 +52,9 @@ EVERY_FIELD = MeetingState(
     phase_index=8,
     turn_order=(2, 3, 1),
     turn_index=1,
-    awaiting=Awaiting.AGREEMENT_DUE,
+    prompt=Prompt.AGREEMENT,
     step=17,
-    starter="instruction that …",
+    controls=4,
     answered_this_turn=True,
     open_agreements=(2,),
     contributions=(
@@ -59,10 +62,10 @@ EVERY_FIELD = MeetingState(
     ),
     agreements=(
         Agreement(1, "Reading plan", 3, owner=1, due=dt.date(2025, 11, 7), message_id=99),
-        Agreement(2, "Library card", 3),
+        Agreement(2, "Library card", 3, owner=3),
+        Agreement(3, "In bed by nine", 2, owner=2, ongoing=True),
     ),
     evaluation_date=dt.date(2025, 12, 19),
-    skipped_phases=("insight",),
     hinted_users=(7_999_999_999,),
     stop_requested_by=7_999_999_998,  # a group admin, not a participant
     started_at=dt.datetime(2025, 10, 26, 1, 59, 59, 999_999, tzinfo=dt.UTC),
@@ -77,7 +80,14 @@ def drive(state: MeetingState, *events: Event) -> MeetingState:
 
 
 def press(state: MeetingState, person: Person, button: Button, arg: str = "") -> MeetingState:
-    return drive(state, Pressed(person, button, arg, state.step))
+    """A press on the current prompt, or on the meeting message's controls."""
+    return drive(state, Pressed(person, button, arg, step_for(state, button)))
+
+
+def step_for(state: MeetingState, button: Button) -> int:
+    """The step a fresh message's `button` carries (see `flows.prompts.Step`)."""
+    rule = PROMPTS[state.prompt].buttons.get(button)
+    return state.controls if rule is not None and rule.step is Step.CONTROLS else state.step
 
 
 def reply(state: MeetingState, person: Person, text: str, message_id: int) -> MeetingState:
@@ -85,19 +95,17 @@ def reply(state: MeetingState, person: Person, text: str, message_id: int) -> Me
 
 
 def opened(meeting_id: int, *, pupil: str | None = None) -> MeetingState:
-    """Just after /meeting: the chair is choosing the kind."""
+    """Just after /meeting: the chair names the pupil, or people join if it is known."""
     return new_meeting(meeting_id, MeetingRequested(CHAIR, pupil=pupil), NOW).state
 
 
 def running(meeting_id: int) -> MeetingState:
     """A pupil meeting with chair, mentor and parent, in its first phase."""
-    state = press(opened(meeting_id), CHAIR, Button.KIND, MeetingKind.PUPIL_MEETING.value)
-    state = reply(state, CHAIR, PUPIL, 1)
-    state = reply(state, CHAIR, "Does S. need a reading plan?", 2)
+    state = reply(opened(meeting_id), CHAIR, PUPIL, 1)
     state = press(state, MENTOR, Button.JOIN, Role.MENTOR.value)
     state = press(state, PARENT, Button.JOIN, Role.PARENT.value)
     state = press(state, CHAIR, Button.START)
-    assert state.status is Status.RUNNING
+    assert state.status is Status.RUNNING and state.kind is MeetingKind.PUPIL_MEETING
     return state
 
 
@@ -105,26 +113,26 @@ def at_agreements(meeting_id: int) -> MeetingState:
     """Running, with the chair having closed every phase before the agreements."""
     state = running(meeting_id)
     while state.phase is None or state.phase.key != "agreements":
-        skip = Button.SKIP_PHASE if state.awaiting is Awaiting.PHASE_CHOICE else Button.CLOSE_PHASE
-        state = press(state, CHAIR, skip)
+        state = press(state, CHAIR, Button.CLOSE_PHASE)
     return state
 
 
 def agreeing(meeting_id: int) -> MeetingState:
-    """Running, with three agreements: two with owner and date, one still without."""
+    """Running, with three agreements: one with a date, one ongoing, one still without a date."""
     state = at_agreements(meeting_id)
     speaker = PARENT  # the parent speaks first: there is no pupil in this meeting
     state = reply(state, speaker, "Reading plan\nTalk to the PE teacher\nLibrary card", 10)
     state = press(state, speaker, Button.OWNER, str(_participant_id(state, MENTOR)))
     state = press(state, speaker, Button.DUE, "14")
-    state = press(state, speaker, Button.OWNER, str(_participant_id(state, PARENT)))
-    state = press(state, speaker, Button.DUE, "7")
+    state = press(state, speaker, Button.DUE, "o")  # the parent's own, as proposed
     assert state.status is Status.RUNNING and len(state.agreements) == 3
+    assert state.prompt is Prompt.AGREEMENT and state.open_agreements == (3,)
     return state
 
 
 def finished(meeting_id: int) -> MeetingState:
-    """`agreeing`, then the chair moves on (the third agreement keeps no owner) to the end."""
+    """`agreeing`, then the chair moves on (the third agreement, without a date, is
+    not recorded) to the end."""
     state = press(agreeing(meeting_id), CHAIR, Button.CLOSE_PHASE)
     state = press(state, CHAIR, Button.EVALUATION, "42")
     while state.status is not Status.FINISHED:
@@ -136,3 +144,11 @@ def _participant_id(state: MeetingState, person: Person) -> int:
     participant = state.participant_of_user(person.user_id)
     assert participant is not None
     return participant.id
+
+
+# States as version 1 of the codec stored them, written by the meeting core of
+# commit f1c54d7 (before the prompts were made explicit), one per status and
+# per `awaiting`: a meeting running during the upgrade must go on.
+V1_STATES: dict[str, dict[str, Any]] = json.loads(
+    (Path(__file__).parent / "v1_states.json").read_text(encoding="utf-8")
+)

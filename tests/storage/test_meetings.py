@@ -8,10 +8,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
-from rondetafel.flows.events import Button, StopRequested
+from rondetafel.flows.events import Button, Replied, StopRequested
+from rondetafel.flows.prompts import Prompt
 from rondetafel.flows.state import MeetingState
+from rondetafel.storage.codec import decode_state
 from rondetafel.storage.db import Database
 from rondetafel.storage.errors import ActiveMeetingExists, ConcurrentUpdate
 from rondetafel.storage.meetings import LoadedMeeting
@@ -28,6 +30,7 @@ from .states import (
     OTHER_GROUP,
     PARENT,
     PUPIL,
+    V1_STATES,
     agreeing,
     drive,
     finished,
@@ -217,14 +220,16 @@ async def test_finishing_a_meeting_writes_its_agreements_with_their_owners(db: D
     case = await in_transaction(db, lambda repos: repos.cases.for_chat(GROUP))
     assert case is not None
     due = {a.seq: a.due for a in loaded.state.agreements}
+    assert due[1] is not None and loaded.state.agreement(2).ongoing
 
     rows = await agreement_rows(db)
 
+    # The third agreement got no date before the chair moved on: it was not
+    # recorded, so it is not written either; an ongoing one has no due date.
     assert rows == [
         (loaded.id, case.id, 1, "Reading plan", "Mila", "mentor", MENTOR.user_id, due[1], LATER),
         (loaded.id, case.id, 2, "Talk to the PE teacher", "Pieter", "parent", PARENT.user_id,
-         due[2], LATER),
-        (loaded.id, case.id, 3, "Library card", None, None, None, None, LATER),
+         None, LATER),
     ]  # fmt: skip
 
 
@@ -310,3 +315,29 @@ async def test_a_state_with_every_field_and_telegram_size_ids_reads_back_from_th
     stored = await get(db, created.id)
     assert stored == LoadedMeeting(created.id, GROUP, None, 1, every_field(created.id))
     assert stored.chat_id == -1001234567890123
+
+
+async def test_a_meeting_saved_before_the_upgrade_goes_on_and_is_saved_in_the_new_format(
+    db: Database,
+) -> None:
+    # A meeting asking a date for its second agreement, saved by version 1.
+    old = V1_STATES["agreement_due"]
+    async with db.session() as session, session.begin():
+        await session.execute(
+            insert(Meeting).values(
+                id=old["meeting_id"], chat_id=GROUP, kind=old["kind"], status=old["status"],
+                language=old["language"], state=old, version=5, created_at=NOW, updated_at=NOW,
+            )
+        )  # fmt: skip
+
+    loaded = await in_transaction(db, lambda repos: repos.meetings.active_in_chat(GROUP))
+
+    assert loaded is not None and (loaded.id, loaded.version) == (old["meeting_id"], 5)
+    assert loaded.state == decode_state(old) and loaded.state.prompt is Prompt.AGREEMENT
+    going_on = drive(loaded.state, Replied(PARENT, "vrijdag", 30))
+    assert going_on.agreement(2).due == dt.date(2025, 3, 14)
+    saved = await in_transaction(db, lambda repos: repos.meetings.save(loaded, going_on, LATER))
+    assert await get(db, loaded.id) == saved == LoadedMeeting(loaded.id, GROUP, None, 6, going_on)
+    async with db.session() as session:
+        stored = await session.scalar(select(Meeting.state).where(Meeting.id == loaded.id))
+    assert stored is not None and stored["v"] == 2

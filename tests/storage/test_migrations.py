@@ -28,8 +28,9 @@ from sqlalchemy.exc import IntegrityError
 from rondetafel.flows.state import ACTIVE, Status
 from rondetafel.storage.db import Database, alembic_config
 from rondetafel.storage.models import Base, Chat, Meeting, School, UTCDateTime
+from rondetafel.storage.unit_of_work import in_transaction
 
-from .states import NOW
+from .states import NOW, V1_STATES
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 TABLES = {"schools", "chats", "cases", "meetings", "agreements", "bot_messages", "outbox"}
@@ -60,7 +61,7 @@ async def test_upgrading_an_empty_database_creates_every_table_from_any_working_
         assert await tables(db) == set()
         await db.upgrade()
         assert await tables(db) == TABLES
-        assert await revision(db) == HEAD == "0002"
+        assert await revision(db) == HEAD == "0003"
     finally:
         await db.dispose()
 
@@ -137,6 +138,40 @@ async def test_upgrading_from_0001_keeps_chats_and_meetings_and_drops_the_group_
     assert "title" not in columns
     assert tuple(chat) == (-1001234567890123, "en", None)
     assert tuple(meeting) == (7, None, 3)
+
+
+@pytest.mark.parametrize(
+    ("name", "status"),
+    [("choosing_kind", Status.NAMING_PUPIL), ("asking_questions", Status.GATHERING)],
+)
+async def test_a_meeting_that_was_being_set_up_during_the_upgrade_is_still_the_chats_active_one(
+    db: Database, name: str, status: Status
+) -> None:
+    # Written by the version before the prompts were made explicit, whose
+    # first statuses are gone: the group must be able to go on with it (and the
+    # partial index would refuse the group a new one anyway).
+    chat_id = -1001234567890123
+    await db.downgrade("0002")
+    async with db.session() as session, session.begin():
+        school_id = (
+            await session.execute(insert(School).values(name="De Regenboog").returning(School.id))
+        ).scalar_one()
+        await session.execute(insert(Chat).values(chat_id=chat_id, school_id=school_id))
+        state = V1_STATES[name] | {"meeting_id": 7}
+        await session.execute(
+            insert(MEETINGS_0001).values(
+                id=7, chat_id=chat_id, status=state["status"], language="nl", state=state,
+                version=1, created_at=NOW, updated_at=NOW,
+            )
+        )  # fmt: skip
+
+    await db.upgrade()
+
+    active = await in_transaction(db, lambda repos: repos.meetings.active_in_chat(chat_id))
+    assert active is not None and active.id == 7
+    assert active.state.status is status
+    idle = await in_transaction(db, lambda repos: repos.meetings.idle_since(NOW.replace(year=2026)))
+    assert idle == [(7, chat_id, None)]
 
 
 async def test_downgrading_to_base_drops_every_table_and_upgrading_builds_them_again(

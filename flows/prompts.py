@@ -1,0 +1,126 @@
+"""Prompts as data: what the meeting waits for, and what each prompt accepts from whom.
+
+A meeting always waits on exactly one `Prompt`. `PROMPTS` says, per prompt,
+which buttons it accepts, who may press each, whether a press must carry the
+prompt's step (so that a double tap or an old message cannot act twice), and
+who may answer it by text. The guard in `flows.guard` applies this table
+before any handler runs, and the shell builds each prompt's keyboard from the
+same table (`bot/keyboards.py`), so the two cannot disagree; a test walks every
+cell. The reminder and parent conversations of later issues get tables of
+their own in the same shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from .events import Button
+
+
+class Prompt(StrEnum):
+    PUPIL = "pupil"  # the chair names the pupil (initials or a pseudonym)
+    GATHERING = "gathering"  # people join; the chair picks the kind and starts
+    TURN = "turn"  # the current participant answers the phase's question
+    # Who does the open agreement (the proposer unless changed) and by when:
+    # a quick choice, ongoing, or a date typed as a reply.
+    AGREEMENT = "agreement"
+    EVALUATION = "evaluation"  # the chair picks or types when the plan is evaluated
+    CLOSED = "closed"  # the meeting finished or stopped
+
+
+class Who(StrEnum):
+    ANYONE = "anyone"
+    PARTICIPANT = "participant"
+    CHAIR = "chair"
+    # Whoever types for the participant whose turn it is (the relaying adult for a pupil).
+    SPEAKER = "speaker"
+    SPEAKER_OR_CHAIR = "speaker_or_chair"
+    # The chair, or the group admin who asked to stop.
+    STOPPER = "stopper"
+
+
+class Step(StrEnum):
+    """What a press must carry to count: old messages and double taps must not act twice."""
+
+    NONE = "none"  # joining twice or choosing the kind twice does no harm
+    PROMPT = "prompt"  # the prompt's step (`MeetingState.step`)
+    CONTROLS = "controls"  # the meeting message's step (`MeetingState.controls`)
+
+
+@dataclass(frozen=True)
+class Rule:
+    who: Who
+    step: Step = Step.PROMPT
+
+
+@dataclass(frozen=True)
+class PromptRules:
+    buttons: Mapping[Button, Rule] = field(default_factory=dict)
+    # Who answers this prompt by replying with text; others' replies are side notes.
+    reply: Who | None = None
+
+
+# The meeting message is the one message that stays from the join to the end:
+# while people gather it holds the roles and the start; once the meeting runs
+# it also holds the controls. It is edited, never re-posted per turn, so its
+# buttons are accepted whatever the prompt is.
+JOINING: Mapping[Button, Rule] = {
+    Button.JOIN: Rule(Who.ANYONE, Step.NONE),
+    Button.VOICE_PUPIL: Rule(Who.PARTICIPANT, Step.NONE),
+}
+CONTROLS: Mapping[Button, Rule] = {
+    # Pass ends the presser's own turn only, but who relays the pupil speaks
+    # twice in a row: a double tap must not pass both turns.
+    Button.PASS: Rule(Who.SPEAKER, Step.CONTROLS),
+    Button.SKIP: Rule(Who.CHAIR, Step.CONTROLS),
+    Button.BACK: Rule(Who.CHAIR, Step.CONTROLS),
+    Button.CLOSE_PHASE: Rule(Who.CHAIR, Step.CONTROLS),
+}
+# Messages of their own that live next to the prompt.
+SIDE_NOTES: Mapping[Button, Rule] = {
+    Button.ACCEPT_NOTE: Rule(Who.CHAIR, Step.NONE),  # a note is handled once: see the core
+    Button.DISMISS_NOTE: Rule(Who.CHAIR, Step.NONE),
+}
+STOPPING: Mapping[Button, Rule] = {
+    Button.STOP_YES: Rule(Who.STOPPER),
+    Button.STOP_NO: Rule(Who.STOPPER),
+}
+RUNNING = {**JOINING, **CONTROLS, **SIDE_NOTES, **STOPPING}
+
+PROMPTS: Mapping[Prompt, PromptRules] = {
+    Prompt.PUPIL: PromptRules({**STOPPING}, reply=Who.CHAIR),
+    Prompt.GATHERING: PromptRules(
+        {
+            **JOINING,
+            Button.KIND: Rule(Who.CHAIR, Step.NONE),
+            Button.START: Rule(Who.CHAIR, Step.NONE),
+            **STOPPING,
+        }
+    ),
+    Prompt.TURN: PromptRules(RUNNING, reply=Who.SPEAKER),
+    Prompt.AGREEMENT: PromptRules(
+        {
+            **RUNNING,
+            Button.DUE: Rule(Who.SPEAKER_OR_CHAIR),
+            Button.OWNER: Rule(Who.SPEAKER_OR_CHAIR),
+        },
+        reply=Who.SPEAKER_OR_CHAIR,  # a typed date
+    ),
+    Prompt.EVALUATION: PromptRules(
+        {**RUNNING, Button.EVALUATION: Rule(Who.CHAIR)},
+        reply=Who.CHAIR,  # a typed date
+    ),
+    Prompt.CLOSED: PromptRules(),
+}
+
+# Where a meeting's prompt waits on someone's turn.
+ON_A_TURN = frozenset({Prompt.TURN, Prompt.AGREEMENT})
+RUNNING_PROMPTS = ON_A_TURN | {Prompt.EVALUATION}
+
+# Quick choices for "by when" and for the evaluation date, in days; any other
+# date is typed as a reply.
+DUE_CHOICES = (7, 14, 42)
+EVALUATION_CHOICES = (14, 42, 56)
+ONGOING = "o"  # the argument of the "ongoing" button
