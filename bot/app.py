@@ -15,11 +15,11 @@ from . import handlers
 from .budget import SendBudget
 from .chat_order import PerChatOrder
 from .commands import register_commands
+from .context import SERVICES, Context, RondetafelApp, Services
+from .decide import Decider
 from .housekeeping import Housekeeping
-from .pipeline import Pipeline
-from .render import Renderer
+from .present import Presenter
 from .sender import Sender
-from .services import SERVICES, Context, RondetafelApp, Services
 
 # The updates the bot needs; `chat_member` and reactions are not among them.
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
@@ -71,15 +71,15 @@ def build_application(
         chat_per_second=settings.chat_messages_per_second,
     )
     sender = Sender(app.bot, db, budget, school_name=settings.school_name)
-    pipeline = Pipeline(db, settings, clock, Renderer(settings.tz, settings.school_name), sender)
-    sender.on_migrate = pipeline.migrate
+    decider = Decider(db, settings, clock, Presenter(settings.tz, settings.school_name), sender)
+    sender.on_migrate = decider.migrate
     app.bot_data[SERVICES] = Services(
         settings=settings,
         db=db,
         clock=clock,
         sender=sender,
-        pipeline=pipeline,
-        housekeeping=Housekeeping(db, pipeline, settings.heartbeat_file),
+        decider=decider,
+        housekeeping=Housekeeping(db, decider, settings.heartbeat_file),
     )
     handlers.register(app)
     return app

@@ -1,4 +1,4 @@
-"""Telegram handlers: parse the update, hand the event to the pipeline. Nothing else."""
+"""Telegram handlers: parse the update, hand the event to the decider. Nothing else."""
 
 from __future__ import annotations
 
@@ -28,7 +28,8 @@ from rondetafel.flows.events import (
 from rondetafel.flows.markers import N_
 
 from .commands import CHAIR_COMMANDS, COMMAND_LANGUAGE, CONTROL_COMMANDS, MEETING_COMMANDS
-from .parse import (
+from .context import Context
+from .incoming import (
     button_event,
     edit_event,
     is_reply_to_bot,
@@ -36,7 +37,6 @@ from .parse import (
     person,
     reply_event,
 )
-from .services import Context
 from .texts import WHY, texts
 
 log = logging.getLogger(__name__)
@@ -86,7 +86,7 @@ async def _reader_language(update: Update, context: Context) -> str:
     chat = update.effective_chat
     if chat is None or chat.type == chat.PRIVATE:
         return _private_language(update)
-    return await context.services.pipeline.language(chat.id)
+    return await context.services.decider.language(chat.id)
 
 
 def _private_language(update: Update) -> str:
@@ -99,7 +99,7 @@ async def _say(update: Update, context: Context, message: str) -> None:
     chat = update.effective_chat
     private = chat is None or chat.type == chat.PRIVATE
     language = _private_language(update) if private else None  # None: the group's own
-    await context.services.pipeline.say(origin_of(update), message, language=language)
+    await context.services.decider.say(origin_of(update), message, language=language)
 
 
 async def _is_admin(update: Update, context: Context) -> bool:
@@ -118,7 +118,7 @@ async def on_anonymous(update: Update, context: Context) -> None:
     assert message is not None
     if (message.text and message.text.startswith("/")) or is_reply_to_bot(message, context.bot.id):
         event = AnonymousSender(message.message_id)
-        await context.services.pipeline.handle(origin_of(update), event)
+        await context.services.decider.handle(origin_of(update), event)
 
 
 def _command(update: Update) -> str:
@@ -131,7 +131,7 @@ async def on_meeting(update: Update, context: Context) -> None:
     assert update.effective_user is not None
     language = COMMAND_LANGUAGE.get(_command(update))
     event = MeetingRequested(person(update.effective_user), language=language)
-    await context.services.pipeline.handle(origin_of(update), event)
+    await context.services.decider.handle(origin_of(update), event)
 
 
 async def on_control(update: Update, context: Context) -> None:
@@ -140,19 +140,19 @@ async def on_control(update: Update, context: Context) -> None:
     assert update.effective_user is not None and message is not None
     button = CONTROL_COMMANDS[_command(update)]
     event = Pressed(person(update.effective_user), button, command=message.message_id)
-    await context.services.pipeline.handle(origin_of(update), event)
+    await context.services.decider.handle(origin_of(update), event)
 
 
 async def on_stop(update: Update, context: Context) -> None:
     assert update.effective_user is not None
     event = StopRequested(person(update.effective_user), await _is_admin(update, context))
-    await context.services.pipeline.handle(origin_of(update), event)
+    await context.services.decider.handle(origin_of(update), event)
 
 
 async def on_chair(update: Update, context: Context) -> None:
     assert update.effective_user is not None
     event = ChairClaimed(person(update.effective_user), await _is_admin(update, context))
-    await context.services.pipeline.handle(origin_of(update), event)
+    await context.services.decider.handle(origin_of(update), event)
 
 
 async def on_reply(update: Update, context: Context) -> None:
@@ -160,13 +160,13 @@ async def on_reply(update: Update, context: Context) -> None:
     assert message is not None
     if not is_reply_to_bot(message, context.bot.id):
         return
-    await context.services.pipeline.handle(origin_of(update), reply_event(message))
+    await context.services.decider.handle(origin_of(update), reply_event(message))
 
 
 async def on_edit(update: Update, context: Context) -> None:
     message = update.edited_message
     assert message is not None
-    await context.services.pipeline.handle(origin_of(update), edit_event(message))
+    await context.services.decider.handle(origin_of(update), edit_event(message))
 
 
 async def on_button(update: Update, context: Context) -> None:
@@ -177,7 +177,7 @@ async def on_button(update: Update, context: Context) -> None:
         t = texts(await _reader_language(update, context))
         await context.services.sender.answer(update.callback_query.id, t(WHY[Why.STALE_BUTTON]))
         return
-    await context.services.pipeline.handle(origin_of(update), event, meeting_id=data.meeting_id)
+    await context.services.decider.handle(origin_of(update), event, meeting_id=data.meeting_id)
 
 
 async def on_my_chat_member(update: Update, context: Context) -> None:
@@ -187,10 +187,10 @@ async def on_my_chat_member(update: Update, context: Context) -> None:
         return
     joined = change.new_chat_member.status in IN and change.old_chat_member.status in OUT
     left = change.new_chat_member.status in OUT and change.old_chat_member.status in IN
-    pipeline = context.services.pipeline
+    decider = context.services.decider
     if left:
-        await pipeline.removed(change.chat.id)
-    elif joined and not await pipeline.added_back(change.chat.id):
+        await decider.removed(change.chat.id)
+    elif joined and not await decider.added_back(change.chat.id):
         # Posting also makes this bot the group's last bot to speak, which is when
         # privacy mode lets a plain /meeting (without @botname) through.
         await _say(update, context, WELCOME)
@@ -205,7 +205,7 @@ async def on_migrate(update: Update, context: Context) -> None:
         else (message.migrate_from_chat_id, message.chat.id)
     )
     if old is not None and new is not None:
-        await context.services.pipeline.migrate(old, new)
+        await context.services.decider.migrate(old, new)
 
 
 async def on_help(update: Update, context: Context) -> None:

@@ -19,7 +19,7 @@ from rondetafel.storage.db import Database
 from rondetafel.storage.repositories import Repositories
 from rondetafel.storage.unit_of_work import in_transaction
 
-from .pipeline import Pipeline
+from .decide import Decider
 
 log = logging.getLogger(__name__)
 
@@ -31,15 +31,15 @@ KEEP_DELIVERED = dt.timedelta(hours=1)
 
 
 class Housekeeping:
-    def __init__(self, db: Database, pipeline: Pipeline, heartbeat: Path | None = None) -> None:
+    def __init__(self, db: Database, decider: Decider, heartbeat: Path | None = None) -> None:
         self.db = db
-        self.pipeline = pipeline
+        self.decider = decider
         self.heartbeat = heartbeat
         self._tasks: list[asyncio.Task[None]] = []
         self._stop = asyncio.Event()
 
     async def run_once(self) -> None:
-        expired = await self.pipeline.expire_idle()
+        expired = await self.decider.expire_idle()
         before = utcnow() - KEEP_DELIVERED
 
         async def forget(repos: Repositories) -> int:

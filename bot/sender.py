@@ -1,7 +1,7 @@
 """The one sender: delivers the outbox, each chat's rows in order, each row once.
 
 Whatever a decision owes a chat is stored as outbox rows in the decision's own
-transaction (`bot/pipeline.py`). This class delivers them:
+transaction (`bot/decide.py`). This class delivers them:
 
 - one worker per chat, so a group waiting for its per-minute budget never
   holds up another chat, and one chat's rows go out strictly in order;

@@ -166,7 +166,7 @@ def _run(settings: Settings, startup_log: StartupLog) -> int:
             "Set BOT_TOKEN to the token BotFather gave you (see README: 'Create the bot')."
         )
     from rondetafel.bot.app import ALLOWED_UPDATES, build_application, start_services
-    from rondetafel.bot.services import RondetafelApp
+    from rondetafel.bot.context import RondetafelApp
     from rondetafel.storage.db import Database
 
     db = Database(settings.database_url)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rondetafel.bot.app import ALLOWED_UPDATES, build_application, start_services, stop_services
-from rondetafel.bot.services import RondetafelApp
+from rondetafel.bot.context import RondetafelApp
 from rondetafel.flows.script import MeetingKind, Role
 from rondetafel.settings import Settings
 from rondetafel.standin import BotApiStandIn, RateLimits, SimChat

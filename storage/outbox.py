@@ -1,6 +1,6 @@
 """The outbox: what the bot owes each chat, stored in the transaction that decided it.
 
-The pipeline adds rows in the same transaction as the meeting's new state, so
+The decider adds rows in the same transaction as the meeting's new state, so
 a message is never announced without the state behind it, and never lost when
 the process dies before sending it. The sender (`bot/sender.py`) delivers each
 chat's rows in order and records the outcome here: delivered rows keep their

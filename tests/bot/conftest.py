@@ -11,7 +11,7 @@ from telegram import Update
 
 from rondetafel.bot.app import build_application, start_services, stop_services
 from rondetafel.bot.callback_data import decode
-from rondetafel.bot.services import SERVICES, RondetafelApp
+from rondetafel.bot.context import SERVICES, RondetafelApp
 from rondetafel.flows.events import Button
 from rondetafel.settings import Settings
 from rondetafel.storage.db import Database

@@ -7,9 +7,9 @@ import logging
 
 import pytest
 
+from rondetafel.bot.context import SERVICES
 from rondetafel.bot.handlers import WELCOME
-from rondetafel.bot.render import CONTINUES, report_filename
-from rondetafel.bot.services import SERVICES
+from rondetafel.bot.present import CONTINUES, report_filename
 from rondetafel.bot.texts import texts
 from rondetafel.flows.events import Button, ResumeReason
 from rondetafel.flows.script import MeetingKind

@@ -15,7 +15,7 @@ from telegram import InlineKeyboardMarkup
 
 from rondetafel.bot import keyboards
 from rondetafel.bot.callback_data import decode
-from rondetafel.bot.render import Renderer
+from rondetafel.bot.present import Presenter
 from rondetafel.bot.texts import texts
 from rondetafel.flows.effects import AskPupil, AskTurn, ShowAgreement, ShowEvaluation
 from rondetafel.flows.events import Button, Person, Pressed
@@ -127,7 +127,7 @@ def test_every_button_the_shell_shows_is_accepted_and_every_accepted_button_is_s
 
 
 def test_every_prompt_that_takes_a_reply_asks_for_one() -> None:
-    renderer = Renderer(AMSTERDAM, "De Regenboog")
+    renderer = Presenter(AMSTERDAM, "De Regenboog")
     asked: set[Prompt] = set()
     prompts = {
         Prompt.PUPIL: AskPupil(),

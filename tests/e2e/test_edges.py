@@ -18,7 +18,7 @@ import pytest
 
 from rondetafel.autopilot import Autopilot
 from rondetafel.bot.handlers import OOPS, WELCOME
-from rondetafel.bot.render import CONTINUES
+from rondetafel.bot.present import CONTINUES
 from rondetafel.bot.texts import texts
 from rondetafel.demo import World, demo_settings, make_world, start_bot
 from rondetafel.flows.events import ResumeReason

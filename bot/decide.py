@@ -41,10 +41,10 @@ from rondetafel.storage.outbox import Outgoing
 from rondetafel.storage.repositories import Repositories
 from rondetafel.storage.unit_of_work import in_transaction
 
+from .incoming import Origin
 from .operations import Answer, ClearButtons, Operation, Send
 from .outgoing import rows_for
-from .parse import Origin
-from .render import Renderer
+from .present import Presenter
 from .sender import Sender
 from .texts import texts
 
@@ -60,9 +60,9 @@ class Decision:
     owes: bool = False
 
 
-class Pipeline:
+class Decider:
     def __init__(
-        self, db: Database, settings: Settings, clock: Clock, renderer: Renderer, sender: Sender
+        self, db: Database, settings: Settings, clock: Clock, renderer: Presenter, sender: Sender
     ) -> None:
         self.db = db
         self.settings = settings

@@ -54,7 +54,7 @@ def note_tag(seq: int) -> str:
     return f"note:{seq}"
 
 
-class Renderer:
+class Presenter:
     def __init__(self, tz: dt.tzinfo, school: str) -> None:
         self.tz = tz
         self.school = school
@@ -83,7 +83,7 @@ def _params(pairs: tuple[tuple[str, str], ...], t: Texts) -> dict[str, object]:
 
 
 @singledispatch
-def _render(effect: Effect, state: MeetingState | None, t: Texts, r: Renderer) -> list[Operation]:
+def _render(effect: Effect, state: MeetingState | None, t: Texts, r: Presenter) -> list[Operation]:
     raise TypeError(f"no renderer for {effect!r}")
 
 
@@ -99,7 +99,7 @@ def _on(kind: type) -> Callable[[Callable[..., list[Operation]]], Callable[..., 
 
 
 @_on(ShowMeeting)
-def _meeting(effect: ShowMeeting, state: MeetingState, t: Texts, r: Renderer) -> list[Operation]:
+def _meeting(effect: ShowMeeting, state: MeetingState, t: Texts, r: Presenter) -> list[Operation]:
     text = render_join(state, t)
     markup = keyboards.meeting(state, t)
     if effect.edit:
@@ -108,7 +108,7 @@ def _meeting(effect: ShowMeeting, state: MeetingState, t: Texts, r: Renderer) ->
 
 
 @_on(AskPupil)
-def _pupil(effect: AskPupil, state: MeetingState, t: Texts, r: Renderer) -> list[Operation]:
+def _pupil(effect: AskPupil, state: MeetingState, t: Texts, r: Presenter) -> list[Operation]:
     text = t.html(
         N_(
             "<b>New support meeting</b>, chaired by {chair}.\n{chair}, what are the pupil's "
@@ -123,7 +123,7 @@ def _pupil(effect: AskPupil, state: MeetingState, t: Texts, r: Renderer) -> list
 
 
 @_on(AskTurn)
-def _turn(effect: AskTurn, state: MeetingState, t: Texts, r: Renderer) -> list[Operation]:
+def _turn(effect: AskTurn, state: MeetingState, t: Texts, r: Presenter) -> list[Operation]:
     phase, current = state.phase, state.current
     assert phase is not None and current is not None
     speaker = state.speaker_for(current)
@@ -179,7 +179,7 @@ def _owner_text(state: MeetingState, t: Texts, owner: int) -> str:
 
 @_on(ShowAgreement)
 def _agreement(
-    effect: ShowAgreement, state: MeetingState, t: Texts, r: Renderer
+    effect: ShowAgreement, state: MeetingState, t: Texts, r: Presenter
 ) -> list[Operation]:
     seq = effect.agreement
     tag = agreement_tag(seq)
@@ -224,7 +224,7 @@ def _agreement(
 
 @_on(ShowEvaluation)
 def _evaluation(
-    effect: ShowEvaluation, state: MeetingState, t: Texts, r: Renderer
+    effect: ShowEvaluation, state: MeetingState, t: Texts, r: Presenter
 ) -> list[Operation]:
     if state.prompt is Prompt.EVALUATION:
         text = t.html(
@@ -259,7 +259,9 @@ def _side_note_text(state: MeetingState, t: Texts, seq: int) -> str:
 
 
 @_on(ShowSideNote)
-def _side_note(effect: ShowSideNote, state: MeetingState, t: Texts, r: Renderer) -> list[Operation]:
+def _side_note(
+    effect: ShowSideNote, state: MeetingState, t: Texts, r: Presenter
+) -> list[Operation]:
     ask = t.html(N_("{chair}, add it to the points?"), chair=t.mention(state.chair_participant()))
     text = _side_note_text(state, t, effect.seq) + "\n" + ask
     tag = note_tag(effect.seq)
@@ -268,7 +270,7 @@ def _side_note(effect: ShowSideNote, state: MeetingState, t: Texts, r: Renderer)
 
 @_on(SideNoteHandled)
 def _side_note_handled(
-    effect: SideNoteHandled, state: MeetingState, t: Texts, r: Renderer
+    effect: SideNoteHandled, state: MeetingState, t: Texts, r: Presenter
 ) -> list[Operation]:
     accepted = state.contribution(effect.seq).mark is Mark.POINT
     outcome = t.html(N_("Added to the points.") if accepted else N_("Left out."))
@@ -277,7 +279,7 @@ def _side_note_handled(
 
 @_on(ConfirmStop)
 def _confirm_stop(
-    effect: ConfirmStop, state: MeetingState, t: Texts, r: Renderer
+    effect: ConfirmStop, state: MeetingState, t: Texts, r: Presenter
 ) -> list[Operation]:
     text = t.html(
         N_("Stop this meeting without a summary? What was said so far stays stored for the school.")
@@ -300,7 +302,9 @@ def _closing(state: MeetingState, t: Texts) -> list[Operation]:
 
 
 @_on(MeetingStopped)
-def _stopped(effect: MeetingStopped, state: MeetingState, t: Texts, r: Renderer) -> list[Operation]:
+def _stopped(
+    effect: MeetingStopped, state: MeetingState, t: Texts, r: Presenter
+) -> list[Operation]:
     return [
         *_closing(state, t),
         Send(t.html(N_("The meeting was stopped. No summary was posted."))),
@@ -308,7 +312,9 @@ def _stopped(effect: MeetingStopped, state: MeetingState, t: Texts, r: Renderer)
 
 
 @_on(MeetingExpired)
-def _expired(effect: MeetingExpired, state: MeetingState, t: Texts, r: Renderer) -> list[Operation]:
+def _expired(
+    effect: MeetingExpired, state: MeetingState, t: Texts, r: Presenter
+) -> list[Operation]:
     note = N_(
         "This meeting was closed after {days} days without activity, so that the group is free "
         "again. What was said stays stored for the school. Start a new one with /meeting."
@@ -325,7 +331,7 @@ def report_filename(state: MeetingState, tz: dt.tzinfo) -> str:
 
 @_on(MeetingFinished)
 def _finished(
-    effect: MeetingFinished, state: MeetingState, t: Texts, r: Renderer
+    effect: MeetingFinished, state: MeetingState, t: Texts, r: Presenter
 ) -> list[Operation]:
     report = render_report(state, t, r.tz, r.school).encode()
     return [
@@ -351,13 +357,13 @@ CONTINUES = {
 
 
 @_on(Continues)
-def _continues(effect: Continues, state: MeetingState, t: Texts, r: Renderer) -> list[Operation]:
+def _continues(effect: Continues, state: MeetingState, t: Texts, r: Presenter) -> list[Operation]:
     return [Send(t.html(CONTINUES[effect.reason]))]
 
 
 @_on(ChairChanged)
 def _chair_changed(
-    effect: ChairChanged, state: MeetingState, t: Texts, r: Renderer
+    effect: ChairChanged, state: MeetingState, t: Texts, r: Presenter
 ) -> list[Operation]:
     text = t.html(
         N_("{name} now chairs this meeting, instead of {previous}."),
@@ -371,7 +377,7 @@ def _chair_changed(
 
 
 @_on(Notice)
-def _notice(effect: Notice, state: MeetingState | None, t: Texts, r: Renderer) -> list[Operation]:
+def _notice(effect: Notice, state: MeetingState | None, t: Texts, r: Presenter) -> list[Operation]:
     params = _params(effect.params, t)
     if "{progress}" in WHY[effect.why]:
         params["progress"] = (progress(state, t) if state else "") or t(N_("getting ready"))
@@ -379,6 +385,6 @@ def _notice(effect: Notice, state: MeetingState | None, t: Texts, r: Renderer) -
 
 
 @_on(Toast)
-def _toast(effect: Toast, state: MeetingState | None, t: Texts, r: Renderer) -> list[Operation]:
+def _toast(effect: Toast, state: MeetingState | None, t: Texts, r: Presenter) -> list[Operation]:
     message = WHY[effect.text] if effect.text in WHY else DONE[effect.text]  # type: ignore[index]
     return [Answer(t.plain(message, **_params(effect.params, t)), effect.clear_buttons)]

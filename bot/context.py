@@ -11,8 +11,8 @@ from rondetafel.clock import Clock
 from rondetafel.settings import Settings
 from rondetafel.storage.db import Database
 
+from .decide import Decider
 from .housekeeping import Housekeeping
-from .pipeline import Pipeline
 from .sender import Sender
 
 SERVICES = "rondetafel.services"
@@ -24,7 +24,7 @@ class Services:
     db: Database
     clock: Clock
     sender: Sender
-    pipeline: Pipeline
+    decider: Decider
     housekeeping: Housekeeping
 
 
