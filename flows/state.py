@@ -72,6 +72,11 @@ class Agreement:
     message_id: int | None = None
     # Ongoing ("doorlopend", e.g. "in bed by nine"): it has no date to be done by.
     ongoing: bool = False
+    # Which line of how many in the reply that proposed it (0 of 0: not known, from
+    # version 1), so that an edit of that reply finds it even if a line of the
+    # same reply was never recorded.
+    line: int = 0
+    lines: int = 0
 
     @property
     def complete(self) -> bool:

@@ -253,6 +253,8 @@ def _propose_agreements(state: MeetingState, current: Participant, event: Replie
             proposed_by=current.id,
             owner=current.id,
             message_id=event.message_id,
+            line=i,
+            lines=len(lines),
         )
         for i, line in enumerate(lines)
     )
@@ -339,9 +341,13 @@ def _edited(state: MeetingState, event: Edited) -> Outcome:
         return _notice(state, Why.EDIT_AFTER_CLOSE, event.by, reply_to=event.message_id)
     lines = _lines(event.text)
     if agreements:
-        if len(lines) != len(agreements):
+        proposed = agreements[0].lines or len(agreements)
+        if len(lines) != proposed:
             return _notice(state, Why.EDIT_AGREEMENT_LINES, event.by, reply_to=event.message_id)
-        renamed = dict(zip((a.seq for a in agreements), lines, strict=True))
+        if agreements[0].lines:
+            renamed = {a.seq: lines[a.line] for a in agreements}
+        else:
+            renamed = dict(zip((a.seq for a in agreements), lines, strict=True))
         return Outcome(
             state.evolve(
                 agreements=tuple(

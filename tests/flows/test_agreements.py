@@ -564,11 +564,6 @@ def test_an_edit_that_changes_the_number_of_agreements_is_refused() -> None:
     assert notices(outcome) == [Why.EDIT_AGREEMENT_LINES]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core bug: an edit of a proposal of which an agreement was not recorded (passed "
-    "before its date) is refused as changing the number of agreements",
-)
 def test_editing_a_proposal_whose_last_agreement_was_not_recorded_renames_the_rest() -> None:
     state = in_agreements()
     mid = next_message_id()
