@@ -163,31 +163,34 @@ class Decider:
         self, repos: Repositories, origin: Origin, event: Event, meeting_id: int | None
     ) -> Decision:
         now = self.clock()
-        chat = await repos.chats.get_or_create(
-            origin.chat_id, language=self.settings.default_language
-        )
         if isinstance(event, Resumed) and event.reason is ResumeReason.BACK:
+            await repos.chats.get_or_create(origin.chat_id, language=self.settings.default_language)
             await repos.chats.set_removed(origin.chat_id, None)
         loaded = await self._load(repos, origin.chat_id, event, meeting_id)
         state: MeetingState | None
-        if loaded is None and isinstance(event, MeetingRequested):
-            loaded, effects = await self._open(repos, origin, event, chat.language, now)
-            state = loaded.state
-            if state.language != chat.language:
-                await repos.chats.set_language(origin.chat_id, state.language)
-        elif loaded is None:
-            state, effects = None, without_meeting(event)
+        if loaded is None:
+            # Only where no meeting runs is the chat's own row needed: for its
+            # language, and to open a meeting in it. A running meeting knows both.
+            chat = await repos.chats.get_or_create(
+                origin.chat_id, language=self.settings.default_language
+            )
+            if isinstance(event, MeetingRequested):
+                loaded, effects = await self._open(repos, origin, event, chat.language, now)
+                state = loaded.state
+                if state.language != chat.language:
+                    await repos.chats.set_language(origin.chat_id, state.language)
+            else:
+                state, effects = None, without_meeting(event)
+            language = state.language if state is not None else chat.language
         else:
             outcome: Outcome = transition(loaded.state, event, now)
             state, effects = outcome.state, outcome.effects
             if state != loaded.state:
                 await repos.meetings.save(loaded, state, now)
-                if state.language != chat.language:
-                    await repos.chats.set_language(origin.chat_id, state.language)
             if isinstance(event, Resumed):
                 # The prompt is posted anew below: one still waiting would be a second copy.
                 await repos.outbox.drop_pending_prompts(loaded.id)
-        language = state.language if state is not None else chat.language
+            language = state.language
         operations = self._render(effects, state, language)
         answers = [op for op in operations if isinstance(op, Answer)]
         if origin.pressed_message_id is not None and any(a.clear_buttons for a in answers):
