@@ -82,7 +82,7 @@ class Decider:
         if origin.query_id is not None:
             await self.sender.answer(origin.query_id, decision.answer)
         if decision.owes:
-            self.sender.wake()
+            self.sender.wake(origin.chat_id)
         return decision
 
     async def say(self, origin: Origin, message: str, *, language: str | None = None) -> None:
@@ -109,7 +109,7 @@ class Decider:
             await repos.outbox.add(rows, utcnow())
 
         await self._transaction(owe)
-        self.sender.wake()
+        self.sender.wake(origin.chat_id)
 
     async def language(self, chat_id: int) -> str:
         """The language the bot speaks in this chat."""

@@ -95,6 +95,8 @@ class Sender:
         self.on_migrate = on_migrate
         self.school_name = school_name
         self._workers: dict[int, asyncio.Task[None]] = {}
+        # Per chat: "new rows were committed", for its worker while it waits or looks.
+        self._nudges: dict[int, asyncio.Event] = {}
         self._wake = asyncio.Event()
         self._loop: asyncio.Task[None] | None = None
         self._stopping = False
@@ -124,6 +126,8 @@ class Sender:
         self._stopping = True
         self._stopped.set()
         self._wake.set()
+        for nudge in self._nudges.values():
+            nudge.set()
         tasks = [t for t in (self._loop, *self._workers.values()) if t is not None]
         done, late = await asyncio.wait(tasks, timeout=STOP_GRACE) if tasks else (set(), set())
         for task in late:  # a call that hangs: give up on it rather than on the stop
@@ -134,9 +138,25 @@ class Sender:
         self._loop = None
         self._workers.clear()
 
-    def wake(self) -> None:
-        """New rows were committed: look at once instead of at the next poll."""
-        self._wake.set()
+    def wake(self, chat_id: int | None = None) -> None:
+        """New rows were committed (for `chat_id`): look at once instead of at the next poll.
+
+        With a chat, only that chat's worker looks (or starts): a decision in one
+        group never makes the sender read the whole outbox.
+        """
+        if chat_id is None or self._loop is None:
+            self._wake.set()
+            return
+        worker = self._workers.get(chat_id)
+        if worker is not None and not worker.done():
+            self._nudge(chat_id).set()
+        elif not self._stopping:
+            self._workers[chat_id] = asyncio.create_task(
+                self._work(chat_id), name=f"outbox chat {chat_id}"
+            )
+
+    def _nudge(self, chat_id: int) -> asyncio.Event:
+        return self._nudges.setdefault(chat_id, asyncio.Event())
 
     async def drain(self) -> None:
         """Deliver everything owed now, and return when nothing is left (tests, demo)."""
@@ -160,10 +180,6 @@ class Sender:
                 log.exception("could not read the outbox")
             await _until(self._wake, IDLE_POLL)
 
-    async def _pause(self, seconds: float) -> None:
-        """Wait, unless the sender stops first."""
-        await _until(self._stopped, seconds)
-
     async def _dispatch(self) -> None:
         """A worker for every chat that is owed something and has none yet."""
         chats = await self._db(lambda repos: repos.outbox.chats_with_work())
@@ -182,20 +198,23 @@ class Sender:
         try:
             await self._work_through(chat_id)
         finally:
-            # Rows committed while this worker was finding none would otherwise
-            # wait for the next poll: look again.
-            self.wake()
+            self._nudges.pop(chat_id, None)
 
     async def _work_through(self, chat_id: int) -> None:
+        nudge = self._nudge(chat_id)
         while not self._stopping:
+            nudge.clear()
             row = await self._db(lambda repos: repos.outbox.next_for(chat_id))
             if row is None:
+                if nudge.is_set():  # rows were committed while this looked: look again
+                    continue
                 return
             now = time.time()
             wait = max(row.due_at.timestamp() - now, self.budget.wait(chat_id, now))
             if wait > 0:
-                # Only this chat waits; look again afterwards, the row may have moved on.
-                await self._pause(wait)
+                # Only this chat waits; look again afterwards, or as soon as new rows
+                # come: a row held back for a newer one to replace it may be gone.
+                await _until(nudge, wait)
                 continue
             try:
                 await self._deliver(row)
