@@ -14,12 +14,11 @@ from typing import Any
 from telegram import ForceReply, InlineKeyboardMarkup
 from telegram.constants import MessageLimit
 
-from rondetafel.storage.outbox import Outgoing
+from rondetafel.storage.outbox import CLEAR, DOCUMENT, EDIT, SEND, Outgoing
 
 from .operations import ClearButtons, ClearTag, Edit, Markup, Operation, Send, SendDocument
 from .text_split import split_html
 
-SEND, EDIT, DOCUMENT, CLEAR = "send", "edit", "document", "clear"
 # How long a lazy edit waits for a newer edit of the same message to replace it.
 LAZY_EDIT_SECONDS = 2.0
 

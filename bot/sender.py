@@ -35,6 +35,7 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import TypeVar
 
 from telegram import Bot, ForceReply, Message, ReplyParameters
@@ -50,12 +51,12 @@ from telegram.error import (
 
 from rondetafel.clock import utcnow
 from rondetafel.storage.db import Database
-from rondetafel.storage.outbox import Pending
+from rondetafel.storage.outbox import CLEAR, DOCUMENT, EDIT, SEND, Pending
 from rondetafel.storage.repositories import Repositories
 from rondetafel.storage.unit_of_work import in_transaction
 
 from .budget import MINUTE, SendBudget
-from .outgoing import CLEAR, DOCUMENT, EDIT, SEND, markup_of
+from .outgoing import markup_of
 
 log = logging.getLogger(__name__)
 OnMigrate = Callable[[int, int], Awaitable[None]]
@@ -202,59 +203,78 @@ class Sender:
 
     async def _work_through(self, chat_id: int) -> None:
         nudge = self._nudge(chat_id)
+        nudge.clear()
+        row = await self._next(chat_id)
         while not self._stopping:
-            nudge.clear()
-            row = await self._db(lambda repos: repos.outbox.next_for(chat_id))
             if row is None:
-                if nudge.is_set():  # rows were committed while this looked: look again
-                    continue
-                return
+                if not nudge.is_set():
+                    return
+                # Rows were committed while this looked: look again.
+                nudge.clear()
+                row = await self._next(chat_id)
+                continue
             now = time.time()
             wait = max(row.due_at.timestamp() - now, self.budget.wait(chat_id, now))
             if wait > 0:
                 # Only this chat waits; look again afterwards, or as soon as new rows
                 # come: a row held back for a newer one to replace it may be gone.
                 await _until(nudge, wait)
+                nudge.clear()
+                row = await self._next(chat_id)
                 continue
+            nudge.clear()  # what is committed from here on, the settling read sees
+            current = row
             try:
-                await self._deliver(row)
+                row = await self._deliver(current)
             except Exception:
                 # A bug, or the database away: keep the row and try later, never lose it.
-                log.exception("delivering outbox row %s failed", row.id)
-                await self._retry(row)
+                log.exception("delivering outbox row %s failed", current.id)
+                row = await self._settle(current, partial(self._backoff, row=current))
+
+    async def _next(self, chat_id: int) -> Pending | None:
+        return await self._db(lambda repos: repos.outbox.next_for(chat_id))
+
+    async def _settle(
+        self, row: Pending, change: Callable[[Repositories], Awaitable[None]]
+    ) -> Pending | None:
+        """Record what became of `row` and read the chat's next row, in one transaction."""
+
+        async def settle(repos: Repositories) -> Pending | None:
+            await change(repos)
+            return await repos.outbox.next_for(row.chat_id)
+
+        return await self._db(settle)
 
     # ------------------------------------------------------------ one row
 
-    async def _deliver(self, row: Pending) -> None:
+    async def _deliver(self, row: Pending) -> Pending | None:
+        """Perform `row`, record the outcome, and return the chat's next row."""
         try:
             message_id, calls = await self._perform(row)
         except ChatMigrated as migrated:
             log.info("chat %s became supergroup %s", row.chat_id, migrated.new_chat_id)
             if self.on_migrate is not None:
                 await self.on_migrate(row.chat_id, migrated.new_chat_id)
-            return
+            return None  # the rows moved with the chat: its worker there delivers them
         except RetryAfter as error:
             seconds = _seconds(error.retry_after)
             log.warning("Telegram asks to wait %.0f s before writing to %s", seconds, row.chat_id)
             self.budget.block(row.chat_id, time.time() + seconds)
-            await self._db(lambda repos: repos.outbox.retry_at(row.id, _in(seconds)))
-            return
-        except Forbidden as error:
-            await self._forbidden(row, error)
-            return
+            return await self._settle(
+                row, lambda repos: repos.outbox.retry_at(row.id, _in(seconds))
+            )
+        except Forbidden as refused:
+            return await self._settle(row, partial(self._forbidden, row=row, error=refused))
         except BadRequest as error:
             if any(h in str(error).lower() for h in HARMLESS):
                 log.info("outbox row %s: nothing to do (%s)", row.id, error)
-                await self._done(row, None, calls=0)
-            else:
-                log.error("Telegram refused outbox row %s (%s): %s", row.id, row.method, error)
-                await self._db(lambda repos: repos.outbox.failed(row.id))
-            return
+                return await self._done(row, None, calls=0)
+            log.error("Telegram refused outbox row %s (%s): %s", row.id, row.method, error)
+            return await self._settle(row, lambda repos: repos.outbox.failed(row.id))
         except NetworkError as error:  # also TimedOut; BadRequest is handled above
             log.info("outbox row %s: transient error (%s), retrying", row.id, error)
-            await self._retry(row)
-            return
-        await self._done(row, message_id, calls=calls)
+            return await self._settle(row, partial(self._backoff, row=row))
+        return await self._done(row, message_id, calls=calls)
 
     async def _perform(self, row: Pending) -> tuple[int | None, int]:
         """The Bot API call for `row`: (the message id it made, how many calls it took)."""
@@ -287,7 +307,7 @@ class Sender:
             )
             return document.message_id, 1
         if row.method == EDIT:
-            target = await self._tagged(row)
+            target = row.target
             if target is None:
                 # Never delivered, or forgotten when the group became a supergroup.
                 return None, 0
@@ -299,20 +319,14 @@ class Sender:
             return None, 1
         if row.method == CLEAR:
             # By id (the pressed message) or by tag (a message superseded by a new one).
-            target = payload.get("message_id") or await self._tagged(row)
+            target = payload.get("message_id") or row.target
             if target is None:
                 return None, 0
             await self.bot.edit_message_reply_markup(row.chat_id, target, reply_markup=None)
             return None, 1
         raise ValueError(f"outbox row {row.id} has an unknown method {row.method!r}")
 
-    async def _tagged(self, row: Pending) -> int | None:
-        meeting_id, tag = row.meeting_id, row.payload["tag"]
-        if meeting_id is None:
-            return None
-        return await self._db(lambda repos: repos.bot_messages.find(meeting_id, tag))
-
-    async def _done(self, row: Pending, message_id: int | None, *, calls: int) -> None:
+    async def _done(self, row: Pending, message_id: int | None, *, calls: int) -> Pending | None:
         now = utcnow()
         if calls:
             self.budget.spend(row.chat_id, now.timestamp())
@@ -323,20 +337,22 @@ class Sender:
             if tag and message_id is not None and row.meeting_id is not None:
                 await repos.bot_messages.remember(row.meeting_id, tag, row.chat_id, message_id)
 
-        await self._db(record)
+        return await self._settle(row, record)
 
-    async def _retry(self, row: Pending) -> None:
+    @staticmethod
+    async def _backoff(repos: Repositories, row: Pending) -> None:
         delay = min(BACKOFF_MAX, BACKOFF_FIRST * 2**row.attempts)
-        await self._db(lambda repos: repos.outbox.retry_at(row.id, _in(delay)))
+        await repos.outbox.retry_at(row.id, _in(delay))
 
-    async def _forbidden(self, row: Pending, error: Forbidden) -> None:
+    @staticmethod
+    async def _forbidden(repos: Repositories, row: Pending, error: Forbidden) -> None:
         if row.chat_id < 0:
             # Removed from the group: keep what is owed until the bot is added back.
             log.warning("removed from chat %s (%s); pausing it", row.chat_id, error)
-            await self._db(lambda repos: repos.chats.set_removed(row.chat_id, utcnow()))
+            await repos.chats.set_removed(row.chat_id, utcnow())
         else:
             log.warning("cannot write to private chat %s: %s", row.chat_id, error)
-            await self._db(lambda repos: repos.outbox.failed(row.id))
+            await repos.outbox.failed(row.id)
 
     # ------------------------------------------------------------ outside the outbox
 

@@ -1,4 +1,4 @@
-"""The `rondetafel` command: run, demo, migrate, health."""
+"""The `rondetafel` command: run, demo, migrate, health, bench."""
 
 from __future__ import annotations
 
@@ -65,11 +65,13 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_migrate(settings))
         if args.command == "health":
             return _health(settings)
+        if args.command == "bench":
+            return _bench(args)
         return _run(settings, startup_log)
     except Exception as exc:
-        # The demo brings its own stand-in and database, so the settings would
+        # The demo and the bench bring their own stand-in and database, so the settings would
         # only point the line at the wrong place.
-        line = explain(exc, settings if args.command != "demo" else None)
+        line = explain(exc, settings if args.command not in ("demo", "bench") else None)
         if startup_log is not None:
             startup_log.stop_holding(replay=line is None)
         if line is None:
@@ -96,7 +98,47 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", type=Path, default=None, help="where to write summary and report")
     commands.add_parser("migrate", help="bring the database schema up to date")
     commands.add_parser("health", help="exit 0 if a running bot touched HEARTBEAT_FILE lately")
+    _add_bench_parser(commands)
     return parser
+
+
+def _add_bench_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    bench = commands.add_parser(
+        "bench",
+        help="measure the bot against a bare echo bot on a local stand-in (docs/benchmarks.md)",
+    )
+    bench.add_argument("--meetings", type=_count, default=200, help="meetings at once (200)")
+    bench.add_argument(
+        "--db", default=None, metavar="URL", help="database (default: a fresh SQLite file)"
+    )
+    bench.add_argument(
+        "--limits", choices=("on", "off"), default="off", help="Telegram's flood limits (off)"
+    )
+    bench.add_argument(
+        "--open-meetings",
+        type=_count,
+        default=0,
+        metavar="N",
+        help="also measure memory with N meetings started and waiting",
+    )
+    bench.add_argument(
+        "--open-wave",
+        type=_count,
+        default=100,
+        metavar="N",
+        help="start the open meetings N at a time (100)",
+    )
+    bench.add_argument(
+        "--timeout", type=float, default=None, metavar="S", help="give up on a meeting after S s"
+    )
+    bench.add_argument("--json", type=Path, default=None, metavar="PATH", help="also write JSON")
+
+
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
 
 
 def _configure_logging(settings: Settings, command: str) -> StartupLog:
@@ -121,6 +163,21 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
     # Before the stand-in and the bot start: finding out after a whole meeting wastes it.
     check_writable_folder(out, setting="--out" if args.out else "DEMO_DIR")
     return demo_main(out, args.language, MeetingKind(args.kind))
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from rondetafel.bench.command import main as bench_main
+    from rondetafel.bench.runner import BenchOptions
+
+    options = BenchOptions(
+        meetings=args.meetings,
+        database=args.db,
+        limits=args.limits == "on",
+        open_meetings=args.open_meetings,
+        open_wave=max(1, args.open_wave),
+        timeout=args.timeout,
+    )
+    return bench_main(options, args.json)
 
 
 async def _migrate(settings: Settings) -> int:

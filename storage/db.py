@@ -7,15 +7,15 @@ workers.
 
 from __future__ import annotations
 
+import ast
 import asyncio
+import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import URL, event, make_url
+from sqlalchemy import URL, column, event, inspect, make_url, select, table
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -25,6 +25,12 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from . import migrations
+
+if TYPE_CHECKING:
+    # Alembic itself is imported only when a migration is due: it is among the
+    # heaviest imports of a start (about 10 MB and 0.1 s, docs/benchmarks.md),
+    # and most starts find the schema current.
+    from alembic.config import Config
 
 # How long an SQLite writer waits for another connection's write lock before
 # it gives up with "database is locked". Writes here are short; the wait
@@ -45,15 +51,50 @@ def _migration_lock() -> asyncio.Lock:
     return lock
 
 
+# Alembic's bookkeeping table, read without Alembic (see `Database._at_head`).
+_ALEMBIC_VERSION = table("alembic_version", column("version_num"))
+# `revision: str = "0002"` and `down_revision: ... = "0001"` in a migration file.
+_REVISION_LINE = re.compile(r"^(revision|down_revision)\b[^=\n]*=\s*(.+?)\s*$", re.MULTILINE)
+
+
 def alembic_config() -> Config:
     """Alembic's configuration for the migrations shipped inside the package.
 
     Located through the package's own file rather than the working directory,
     so `upgrade` works from an installed wheel as well as from a checkout.
     """
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(Path(migrations.__file__).parent))
     return config
+
+
+def head_revision() -> str | None:
+    """The newest migration's revision, read from the files in migrations/versions.
+
+    Without Alembic, so a start with nothing to migrate need not import it.
+    None when the history is not a single line (a merge or a branch) or a
+    file does not read as expected: then Alembic itself decides.
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (Path(migrations.__file__).parent / "versions").glob("*.py"):
+        fields = dict(_REVISION_LINE.findall(path.read_text(encoding="utf-8")))
+        if "revision" not in fields:
+            continue  # not a migration (the package's __init__.py)
+        try:
+            revision = ast.literal_eval(fields["revision"])
+            parent = ast.literal_eval(fields.get("down_revision", "None"))
+        except (ValueError, SyntaxError):
+            return None
+        if not isinstance(revision, str) or not isinstance(parent, str | None):
+            return None
+        revisions.add(revision)
+        if parent is not None:
+            parents.add(parent)
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
 
 
 class Database:
@@ -87,20 +128,45 @@ class Database:
 
     async def upgrade(self, revision: str = "head") -> None:
         """Bring the schema up to `revision` (default: the newest)."""
+        if revision == "head" and await self._at_head():
+            return
+        from alembic import command
+
         await self._alembic(command.upgrade, revision)
 
     async def downgrade(self, revision: str) -> None:
         """Take the schema back to `revision` ("base": no tables at all)."""
+        from alembic import command
+
         await self._alembic(command.downgrade, revision)
 
     async def dispose(self) -> None:
         await self._engine.dispose()
+
+    async def _at_head(self) -> bool:
+        """Whether the schema is at the newest revision already: two cheap reads.
+
+        Read-only and outside the migration lock: while another worker is
+        migrating, this sees the old revision and goes on to wait for the lock.
+        """
+        head = head_revision()
+        if head is None:
+            return False
+        async with self._engine.connect() as connection:
+            current = await connection.run_sync(_current_revisions)
+        return current == {head}
 
     async def _alembic(self, run: Callable[[Config, str], None], revision: str) -> None:
         # Alembic is synchronous: it runs on this connection inside
         # run_sync (see migrations/env.py), not in an event loop of its own.
         async with _migration_lock(), self._engine.begin() as connection:
             await connection.run_sync(_run_alembic, run, revision)
+
+
+def _current_revisions(connection: Connection) -> set[str]:
+    if not inspect(connection).has_table(_ALEMBIC_VERSION.name):
+        return set()  # a new database: Alembic creates the table
+    return set(connection.scalars(select(_ALEMBIC_VERSION.c.version_num)))
 
 
 def _run_alembic(connection: Connection, run: Callable[[Config, str], None], revision: str) -> None:

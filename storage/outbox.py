@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import Row, and_, delete, func, insert, or_, select, update
@@ -19,9 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from .db import changed_rows
 from .models import OUTBOX_DROPPED as DROPPED
-from .models import OUTBOX_PENDING, Chat, OutboxRow
+from .models import OUTBOX_PENDING, BotMessage, Chat, OutboxRow
 
 DONE, FAILED = "done", "failed"
+# What a row asks of the Bot API (see bot/outgoing.py for what each payload holds).
+SEND, EDIT, DOCUMENT, CLEAR = "send", "edit", "document", "clear"
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,9 @@ class Pending:
     payload: dict[str, Any] = field(hash=False)
     attempts: int
     due_at: dt.datetime
+    # The bot's message an edit or a clear acts on, found by the row's tag when
+    # the row is read (None: never delivered, or forgotten when the group moved).
+    target: int | None = None
 
 
 class OutboxRepository:
@@ -102,7 +107,18 @@ class OutboxRepository:
                 .limit(1)
             )
         ).one_or_none()
-        return None if row is None else _pending(row)
+        if row is None:
+            return None
+        pending = _pending(row)
+        tag = pending.payload.get("tag")
+        if pending.method in (EDIT, CLEAR) and tag and pending.meeting_id is not None:
+            target = await self._session.scalar(
+                select(BotMessage.message_id).where(
+                    BotMessage.meeting_id == pending.meeting_id, BotMessage.tag == tag
+                )
+            )
+            pending = replace(pending, target=target)
+        return pending
 
     async def chats_with_work(self) -> dict[int, dt.datetime]:
         """Chats the bot is in that are owed something: chat → when its next row is due."""
