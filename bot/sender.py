@@ -73,6 +73,10 @@ TOO_OLD = "query is too old"
 # Backoff after the n-th transient failure: 0.5 s, 1 s, 2 s … at most a minute.
 BACKOFF_FIRST = 0.5
 BACKOFF_MAX = 60.0
+# The sender's workers share the database's connections with the updates being
+# decided; more than this many at once would make a button press wait for a
+# connection behind the deliveries, and its answer would come late.
+DB_SLOTS = 2
 # Without a wake-up, look for due rows this often (rows in backoff, a restart).
 IDLE_POLL = 5.0
 # How long `stop` waits for calls under way (python-telegram-bot's own time-outs
@@ -96,6 +100,7 @@ class Sender:
         self.on_migrate = on_migrate
         self.school_name = school_name
         self._workers: dict[int, asyncio.Task[None]] = {}
+        self._db_slots = asyncio.Semaphore(DB_SLOTS)
         # Per chat: "new rows were committed", for its worker while it waits or looks.
         self._nudges: dict[int, asyncio.Event] = {}
         self._wake = asyncio.Event()
@@ -379,7 +384,8 @@ class Sender:
             log.warning("could not send the apology to %s: %s", chat_id, error)
 
     async def _db(self, work: Callable[[Repositories], Awaitable[T]]) -> T:
-        return await in_transaction(self.db, work, school_name=self.school_name)
+        async with self._db_slots:
+            return await in_transaction(self.db, work, school_name=self.school_name)
 
 
 async def _until(event: asyncio.Event, seconds: float) -> None:
