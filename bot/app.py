@@ -19,6 +19,7 @@ from .context import SERVICES, Context, RondetafelApp, Services
 from .decide import Decider
 from .housekeeping import Housekeeping
 from .present import Presenter
+from .seen_updates import SeenUpdates
 from .sender import Sender
 
 # The updates the bot needs; `chat_member` and reactions are not among them.
@@ -80,6 +81,7 @@ def build_application(
         sender=sender,
         decider=decider,
         housekeeping=Housekeeping(db, decider, settings.heartbeat_file),
+        seen=SeenUpdates(),
     )
     handlers.register(app)
     return app

@@ -40,6 +40,12 @@ def decode(text: str) -> ButtonData | None:
     if len(parts) != 5 or parts[0] != VERSION:
         return None
     _, meeting, button, arg, step = parts
-    if not meeting.isdigit() or not step.isdigit() or button not in _BUTTONS:
+    if not (_number(meeting) and _number(step)) or button not in _BUTTONS:
         return None
     return ButtonData(int(meeting), _BUTTONS[button], arg, int(step))
+
+
+def _number(text: str) -> bool:
+    # ASCII digits only (str.isdigit() accepts "²", which int() refuses), and few
+    # enough of them for the database's 64-bit ids.
+    return text.isascii() and text.isdigit() and len(text) <= 18

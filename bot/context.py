@@ -13,6 +13,7 @@ from rondetafel.storage.db import Database
 
 from .decide import Decider
 from .housekeeping import Housekeeping
+from .seen_updates import SeenUpdates
 from .sender import Sender
 
 SERVICES = "rondetafel.services"
@@ -26,6 +27,7 @@ class Services:
     sender: Sender
     decider: Decider
     housekeeping: Housekeeping
+    seen: SeenUpdates
 
 
 class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -231,8 +231,11 @@ class Decider:
             loaded = await repos.meetings.get(meeting_id)
             return loaded if loaded is not None and loaded.chat_id == chat_id else None
         active = await repos.meetings.active_in_chat(chat_id)
-        if active is None and isinstance(event, Edited):
-            return await repos.meetings.last_finished_in_chat(chat_id)
+        if isinstance(event, Edited) and (
+            active is None or not active.state.holds_message(event.message_id)
+        ):
+            # An answer of the meeting before: it says its summary was already posted.
+            return await repos.meetings.last_finished_in_chat(chat_id) or active
         if active is None and isinstance(event, Pressed):
             return None
         return active

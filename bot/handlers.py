@@ -10,10 +10,12 @@ from telegram.constants import ChatMemberStatus
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -252,7 +254,14 @@ async def on_error(update: object, context: Context) -> None:
         )
 
 
+async def on_every_update(update: Update, context: Context) -> None:
+    """An update that comes a second time goes no further (see `seen_updates.py`)."""
+    if context.services.seen.again(update.update_id):
+        raise ApplicationHandlerStop
+
+
 def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(TypeHandler(Update, on_every_update), group=-1)
     app.add_handler(ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate))
     app.add_handler(MessageHandler(GROUPS & NEW_MESSAGE & ANONYMOUS, on_anonymous))

@@ -24,7 +24,14 @@ class Origin:
 
 def person(user: User) -> Person:
     # First name only: the least a meeting needs to address someone.
-    return Person(user.id, user.first_name)
+    return Person(user.id, text_of(user.first_name))
+
+
+def text_of(raw: str) -> str:
+    """What a person typed, as text every layer can store: a lone UTF-16 surrogate
+    (which Telegram never sends, but a client or a forged update might) becomes
+    U+FFFD, and everything else stays exactly as typed."""
+    return raw.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 def origin_of(update: Update) -> Origin:
@@ -51,12 +58,12 @@ def reply_event(message: Message) -> Replied | RepliedWithMedia:
     assert message.from_user is not None
     if message.text is None:
         return RepliedWithMedia(person(message.from_user), message.message_id)
-    return Replied(person(message.from_user), message.text, message.message_id)
+    return Replied(person(message.from_user), text_of(message.text), message.message_id)
 
 
 def edit_event(message: Message) -> Edited:
     assert message.from_user is not None and message.text is not None
-    return Edited(person(message.from_user), message.text, message.message_id)
+    return Edited(person(message.from_user), text_of(message.text), message.message_id)
 
 
 def button_event(update: Update) -> tuple[ButtonData | None, Pressed | None]:

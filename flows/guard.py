@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .effects import Effect, Notice, Toast, Why
 from .events import Person, Pressed
-from .prompts import PROMPTS, Rule, Step, Who
+from .prompts import ON_THE_MEETING_MESSAGE, PROMPTS, Rule, Step, Who
 from .state import MeetingState
 
 
@@ -18,7 +18,7 @@ def refusal(state: MeetingState, event: Pressed) -> Effect | None:
     if rule is None:
         # A typed command is never old: it is just not for this moment.
         why = Why.NOT_NOW if event.command is not None else Why.STALE_BUTTON
-        return _refuse(event, why, clear=True)
+        return _refuse(event, why, clear=event.button not in ON_THE_MEETING_MESSAGE)
     if event.command is None and _stale(state, event, rule):
         # An old meeting message still shows the controls: keep them, they are
         # current again once its edit arrives.

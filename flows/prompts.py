@@ -88,6 +88,9 @@ STOPPING: Mapping[Button, Rule] = {
     Button.STOP_NO: Rule(Who.STOPPER),
 }
 RUNNING = {**JOINING, **CONTROLS, **SIDE_NOTES, **STOPPING}
+# The buttons the meeting message carries at one time or another: that message
+# stays live, so a press on it that is out of date must not take its buttons off.
+ON_THE_MEETING_MESSAGE = frozenset({*JOINING, *CONTROLS, Button.KIND, Button.START})
 
 PROMPTS: Mapping[Prompt, PromptRules] = {
     Prompt.PUPIL: PromptRules({**STOPPING}, reply=Who.CHAIR),

@@ -183,6 +183,12 @@ class MeetingState:
     def meeting_questions(self) -> tuple[str, ...]:
         return tuple(c.text for c in self.points(MEETING_QUESTIONS))
 
+    def holds_message(self, message_id: int) -> bool:
+        """Whether a person's message became part of this meeting (a point, note, agreement)."""
+        return any(c.message_id == message_id for c in self.contributions) or any(
+            a.message_id == message_id for a in self.agreements
+        )
+
     def pending_side_notes(self) -> tuple[Contribution, ...]:
         return tuple(c for c in self.contributions if c.mark is Mark.SIDE_NOTE)
 

@@ -834,7 +834,7 @@ def _lines(text: str) -> list[str]:
 
 
 def _utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def _update_agreement(state: MeetingState, seq: int, *, owner: int) -> MeetingState:

@@ -17,6 +17,7 @@ from weakref import WeakKeyDictionary
 
 from sqlalchemy import URL, column, event, inspect, make_url, select, table
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -152,8 +153,13 @@ class Database:
         head = head_revision()
         if head is None:
             return False
-        async with self._engine.connect() as connection:
-            current = await connection.run_sync(_current_revisions)
+        try:
+            async with self._engine.connect() as connection:
+                current = await connection.run_sync(_current_revisions)
+        except OperationalError:
+            # SQLite: another worker is migrating and holds the file; wait for it
+            # through the lock instead.
+            return False
         return current == {head}
 
     async def _alembic(self, run: Callable[[Config, str], None], revision: str) -> None:

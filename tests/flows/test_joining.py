@@ -211,7 +211,8 @@ def test_a_double_tap_on_start_starts_the_meeting_once() -> None:
     outcome = press(started, CHAIR, Button.START)
 
     assert outcome.state == started
-    assert outcome.effects == (Toast(Why.STALE_BUTTON, clear_buttons=True),)
+    # A button of the meeting message, which stays live: it keeps its buttons.
+    assert outcome.effects == (Toast(Why.STALE_BUTTON),)
 
 
 def test_nobody_joins_before_the_pupil_is_named() -> None:
@@ -221,7 +222,8 @@ def test_nobody_joins_before_the_pupil_is_named() -> None:
     outcome = press(state, MENTOR, Button.JOIN, Role.MENTOR.value)
 
     assert outcome.state == state
-    assert outcome.effects == (Toast(Why.STALE_BUTTON, clear_buttons=True),)
+    # A button of the meeting message, which stays live: it keeps its buttons.
+    assert outcome.effects == (Toast(Why.STALE_BUTTON),)
 
 
 def test_a_role_the_bot_does_not_know_is_not_joined() -> None:

@@ -47,6 +47,7 @@ from rondetafel.flows.prompts import (
     DUE_CHOICES,
     EVALUATION_CHOICES,
     ON_A_TURN,
+    ON_THE_MEETING_MESSAGE,
     ONGOING,
     PROMPTS,
     RUNNING_PROMPTS,
@@ -125,7 +126,9 @@ def refusal_for(state: MeetingState, event: Pressed) -> Effect | None:
     clear = False
     if rule is None:
         # A typed command is never old: it is just not for this moment.
-        why, clear = (Why.NOT_NOW if event.command is not None else Why.STALE_BUTTON, ()), True
+        why = (Why.NOT_NOW if event.command is not None else Why.STALE_BUTTON, ())
+        # The meeting message stays live: an out-of-date press on it keeps its buttons.
+        clear = event.button not in ON_THE_MEETING_MESSAGE
     elif event.command is None and event.step != carried_step(state, rule.step, event.step):
         why, clear = (Why.STALE_BUTTON, ()), rule.step is Step.PROMPT
     else:
@@ -1114,7 +1117,9 @@ def test_a_button_its_prompt_does_not_list_is_stale_for_everybody(
         for person in EVERYBODY:
             event = a_press(state, person, button, valid_arg(state, button))
             outcome = step(state, event)
-            assert outcome == Outcome(state, (Toast(Why.STALE_BUTTON, clear_buttons=True),))
+            # The meeting message stays live (once closed, it has no buttons to keep).
+            clear = button not in ON_THE_MEETING_MESSAGE or prompt is Prompt.CLOSED
+            assert outcome == Outcome(state, (Toast(Why.STALE_BUTTON, clear_buttons=clear),))
 
 
 def test_each_prompt_is_put_to_the_group_by_its_own_message() -> None:

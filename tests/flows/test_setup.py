@@ -297,7 +297,8 @@ def test_the_kind_is_not_offered_before_the_pupil_is_named() -> None:
     outcome = press(state, CHAIR, Button.KIND, MeetingKind.MDO.value)
 
     assert outcome.state == state
-    assert outcome.effects == (Toast(Why.STALE_BUTTON, clear_buttons=True),)
+    # A button of the meeting message, which stays live: it keeps its buttons.
+    assert outcome.effects == (Toast(Why.STALE_BUTTON),)
 
 
 def test_the_kind_cannot_be_changed_once_the_meeting_runs() -> None:
@@ -307,4 +308,5 @@ def test_the_kind_cannot_be_changed_once_the_meeting_runs() -> None:
     outcome = press(state, CHAIR, Button.KIND, MeetingKind.MDO.value)
 
     assert outcome.state == state
-    assert outcome.effects == (Toast(Why.STALE_BUTTON, clear_buttons=True),)
+    # A button of the meeting message, which stays live: it keeps its buttons.
+    assert outcome.effects == (Toast(Why.STALE_BUTTON),)
