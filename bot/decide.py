@@ -62,12 +62,12 @@ class Decision:
 
 class Decider:
     def __init__(
-        self, db: Database, settings: Settings, clock: Clock, renderer: Presenter, sender: Sender
+        self, db: Database, settings: Settings, clock: Clock, presenter: Presenter, sender: Sender
     ) -> None:
         self.db = db
         self.settings = settings
         self.clock = clock
-        self.renderer = renderer
+        self.presenter = presenter
         self.sender = sender
 
     async def handle(
@@ -204,7 +204,7 @@ class Decider:
         self, effects: tuple[Effect, ...], state: MeetingState | None, language: str
     ) -> list[Operation]:
         t = texts(language)
-        return [op for effect in effects for op in self.renderer.render(effect, state, t)]
+        return [op for effect in effects for op in self.presenter.render(effect, state, t)]
 
     @staticmethod
     def _rows(

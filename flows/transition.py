@@ -224,9 +224,8 @@ def _name_pupil(state: MeetingState, event: Replied) -> Outcome:
 def _answer_turn(state: MeetingState, event: Replied, now: dt.datetime) -> Outcome:
     current, phase = state.current, state.phase
     assert current is not None and phase is not None
-    if event.text.strip() in PASS_REPLIES:
-        mark = Mark.PASSED if _speaks_for(state, current, event.by) else Mark.SKIPPED
-        return _end_turn(state, current, mark, now)
+    if event.text.strip() in PASS_REPLIES:  # only the speaker's reply answers a turn
+        return _end_turn(state, current, Mark.PASSED, now)
     if phase.type is PhaseType.AGREEMENTS:
         return _propose_agreements(state, current, event)
     points = _points(state, current, phase.key, event)
@@ -746,7 +745,7 @@ def _drop_open_agreements(state: MeetingState) -> Outcome:
     """Agreements that still wait for who or when are not recorded: only complete ones count."""
     if not state.open_agreements:
         return Outcome(state)
-    shown = [seq for seq in state.open_agreements if seq == state.open_agreements[0]]
+    first = state.open_agreements[0]
     open_ = set(state.open_agreements)
     state = state.evolve(
         agreements=tuple(a for a in state.agreements if a.seq not in open_),
@@ -754,7 +753,7 @@ def _drop_open_agreements(state: MeetingState) -> Outcome:
         prompt=Prompt.TURN if state.prompt is Prompt.AGREEMENT else state.prompt,
     )
     # Only the first had a message; it now says it was not recorded.
-    return Outcome(state, tuple(ShowAgreement(seq, edit=True) for seq in shown))
+    return Outcome(state, (ShowAgreement(first, edit=True),))
 
 
 def _ask_evaluation(state: MeetingState) -> Outcome:
