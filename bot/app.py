@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
@@ -18,12 +20,29 @@ from .commands import register_commands
 from .context import SERVICES, Context, RondetafelApp, Services
 from .decide import Decider
 from .housekeeping import Housekeeping
+from .outage import on_database_down
+from .polling import ConfirmingUpdater
 from .present import Presenter
 from .seen_updates import SeenUpdates
 from .sender import Sender
 
 # The updates the bot needs; `chat_member` and reactions are not among them.
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
+
+
+class _PassedOn429(logging.Filter):
+    """AIORateLimiter logs every 429 it passes on as an error, with a traceback.
+
+    With `max_retries=0` passing them on is the point: the sender waits the
+    `retry_after` out with that chat alone and logs a warning itself, and the
+    poller does the same for getUpdates. An error line for each would cry wolf.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Rate limit hit after maximum of 0 retries")
+
+
+_PASSED_ON_429 = _PassedOn429()
 
 
 def build_application(
@@ -52,6 +71,8 @@ def build_application(
             )
         )
         .concurrent_updates(PerChatOrder())
+        # Ours instead (`polling.py`): it confirms an update only once it is stored.
+        .updater(None)
         .post_init(start_services)
         .post_stop(stop_services)
     )
@@ -65,7 +86,10 @@ def build_application(
             overall_max_rate=settings.messages_per_second, group_max_rate=0, max_retries=0
         )
         builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
+        # Added once however many apps are built: addFilter skips a filter it has.
+        logging.getLogger("telegram.ext.AIORateLimiter").addFilter(_PASSED_ON_429)
     app: RondetafelApp = builder.build()
+    app.updater = ConfirmingUpdater(app)
     clock = clock or school_clock(settings.tz)
     budget = SendBudget(
         group_per_minute=settings.group_messages_per_minute,
@@ -83,6 +107,9 @@ def build_application(
         housekeeping=Housekeeping(db, decider, settings.heartbeat_file),
         seen=SeenUpdates(),
     )
+    # Before the handlers' own error handler: a database that is down is no bug to
+    # apologise for; the update is handled again once it is back.
+    app.add_error_handler(on_database_down)
     handlers.register(app)
     return app
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from rondetafel.clock import Clock, utcnow
+from rondetafel.flows.audit import audited
 from rondetafel.flows.effects import Effect
 from rondetafel.flows.events import (
     Edited,
@@ -33,7 +34,13 @@ from rondetafel.flows.events import (
     ResumeReason,
 )
 from rondetafel.flows.state import MeetingState
-from rondetafel.flows.transition import Outcome, new_meeting, transition, without_meeting
+from rondetafel.flows.transition import (
+    Outcome,
+    new_meeting,
+    start_refusal,
+    transition,
+    without_meeting,
+)
 from rondetafel.settings import Settings
 from rondetafel.storage.db import Database
 from rondetafel.storage.meetings import LoadedMeeting
@@ -157,6 +164,15 @@ class Decider:
             await self.handle(origin, Expired(days), meeting_id=meeting_id)
         return len(meetings)
 
+    async def decide_in(self, repos: Repositories, origin: Origin, event: Event) -> Decision:
+        """Decide `event` for the chat's meeting inside a transaction the caller holds.
+
+        For a change that must land with the caller's own (a consent withdrawn
+        is in force in the meeting the moment it is stored); the caller wakes
+        the sender.
+        """
+        return await self._decide(repos, origin, event, None)
+
     # ------------------------------------------------------------ deciding
 
     async def _decide(
@@ -176,8 +192,8 @@ class Decider:
             )
             if isinstance(event, MeetingRequested):
                 loaded, effects = await self._open(repos, origin, event, chat.language, now)
-                state = loaded.state
-                if state.language != chat.language:
+                state = loaded.state if loaded is not None else None
+                if state is not None and state.language != chat.language:
                     await repos.chats.set_language(origin.chat_id, state.language)
             else:
                 state, effects = None, without_meeting(event)
@@ -186,7 +202,8 @@ class Decider:
             outcome: Outcome = transition(loaded.state, event, now)
             state, effects = outcome.state, outcome.effects
             if state != loaded.state:
-                await repos.meetings.save(loaded, state, now)
+                saved = await repos.meetings.save(loaded, state, now)
+                await self._audit(repos, saved.case_id, event, loaded.state, state, now)
             if isinstance(event, Resumed):
                 # The prompt is posted anew below: one still waiting would be a second copy.
                 await repos.outbox.drop_pending_prompts(loaded.id)
@@ -247,9 +264,18 @@ class Decider:
         event: MeetingRequested,
         language: str,
         now: dt.datetime,
-    ) -> tuple[LoadedMeeting, tuple[Effect, ...]]:
+    ) -> tuple[LoadedMeeting | None, tuple[Effect, ...]]:
         case = await repos.cases.for_chat(origin.chat_id)
-        request = dataclasses.replace(event, pupil=case.pseudonym if case else None)
+        latest = await repos.meetings.latest_of_case(case.id) if case else None
+        refused = start_refusal(latest.state if latest else None, event)
+        if refused:
+            return None, refused
+        consents = await repos.consents.in_force(case.id) if case else []
+        request = dataclasses.replace(
+            event,
+            pupil=case.pseudonym if case else None,
+            consented=tuple(c.professional_user_id for c in consents),
+        )
         opened: list[Outcome] = []
 
         def make(meeting_id: int) -> MeetingState:
@@ -264,7 +290,24 @@ class Decider:
             return outcome.state
 
         loaded = await repos.meetings.create(origin.chat_id, make, now, thread_id=origin.thread_id)
+        if case is not None:
+            await self._audit(repos, case.id, event, None, loaded.state, now)
         return loaded, opened[-1].effects
+
+    @staticmethod
+    async def _audit(
+        repos: Repositories,
+        case_id: int | None,
+        event: Event,
+        before: MeetingState | None,
+        after: MeetingState,
+        now: dt.datetime,
+    ) -> None:
+        """One line in the case's trail: who did what, never what they typed."""
+        action = audited(event, before, after)
+        if case_id is not None and action is not None:
+            by = getattr(event, "by", None)
+            await repos.audit.add(case_id, by.user_id if by is not None else None, action, now)
 
     async def _transaction(self, work: Callable[[Repositories], Awaitable[T]]) -> T:
         return await in_transaction(self.db, work, school_name=self.settings.school_name)

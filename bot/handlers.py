@@ -29,6 +29,7 @@ from rondetafel.flows.events import (
 )
 from rondetafel.flows.markers import N_
 
+from . import case_commands, consent_commands
 from .commands import CHAIR_COMMANDS, COMMAND_LANGUAGE, CONTROL_COMMANDS, MEETING_COMMANDS
 from .context import Context
 from .incoming import (
@@ -57,16 +58,22 @@ HELP = N_(
     "Then I post a summary.\n\n"
     "Add me to a group with the people around the pupil and send /meeting. "
     "Answer my questions by replying to them. If the chair cannot go on, a group admin "
-    "can take over with /chair or end the meeting with /stop."
+    "can take over with /chair or end the meeting with /stop.\n\n"
+    "For the pupil's case, the chair also has: /consent (an external professional may take "
+    "part), /export (all data, sent privately), /audit (who did what), /close (support ended) "
+    "and /forget (erase everything)."
 )
 PRIVACY = N_(
-    "<b>Your data</b>\nFor the school that runs me, I store: Telegram user ids and first "
-    "names of the people taking part, their roles, the pupil's initials or pseudonym, the "
-    "answers, side notes and agreements of each meeting, the ids of the messages I post, and "
-    "when things happened. I do not store the group's name or messages that are not for me. "
-    "What is typed in a chat is also stored by Telegram, so never use a pupil's full name or a "
-    "diagnosis here. Questions, or a request to see or remove data: ask the school's care "
-    "coordinator."
+    "<b>Your data</b>\nFor the school, I store: the pupil's initials or pseudonym; the Telegram "
+    "id, first name and role of each participant; the answers, side notes and agreements of "
+    "each meeting; consents for external professionals; and a log of who did what and when, "
+    "never what was typed. Names and texts are stored encrypted; ids, roles and dates are not. "
+    "I do not store the group's name or messages that are not for me.\n"
+    "A case is erased 24 months (or the school's own period) after the chair closes it with "
+    "/close, or after that long without a meeting. The chair can get all its data in a private "
+    "chat with /export, erase it with /forget and read the log with /audit.\n"
+    "Telegram keeps what is typed in this chat, and I cannot erase it: never use a pupil's full "
+    "name or a diagnosis here. Questions or requests: ask the school's care coordinator."
 )
 WELCOME = N_(
     "Hello! I run support meetings step by step. The chair starts one with /meeting. "
@@ -132,7 +139,8 @@ def _command(update: Update) -> str:
 async def on_meeting(update: Update, context: Context) -> None:
     assert update.effective_user is not None
     language = COMMAND_LANGUAGE.get(_command(update))
-    event = MeetingRequested(person(update.effective_user), language=language)
+    admin = await _is_admin(update, context)
+    event = MeetingRequested(person(update.effective_user), language=language, admin=admin)
     await context.services.decider.handle(origin_of(update), event)
 
 
@@ -271,6 +279,8 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler(list(CONTROL_COMMANDS), on_control, GROUPS & NEW_MESSAGE))
     app.add_handler(CommandHandler(["start", "help"], on_help, NEW_MESSAGE))
     app.add_handler(CommandHandler("privacy", on_privacy, NEW_MESSAGE))
+    case_commands.register(app)  # before the generic button and unknown-command handlers
+    consent_commands.register(app)
     app.add_handler(CallbackQueryHandler(on_button))
     app.add_handler(
         MessageHandler(GROUPS & filters.UpdateType.EDITED_MESSAGE & filters.TEXT, on_edit)

@@ -1,5 +1,6 @@
 """The periodic jobs beside the bot: closing idle meetings, forgetting delivered rows,
-and the heartbeat that `rondetafel health` (Docker's HEALTHCHECK) reads.
+erasing cases kept long enough (once a day), and the heartbeat that
+`rondetafel health` (Docker's HEALTHCHECK) reads.
 
 Runs in the bot's own event loop (started after `initialize`, stopped on
 shutdown), not in python-telegram-bot's JobQueue: what it acts on lives in the
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from rondetafel.clock import utcnow
 from rondetafel.storage.db import Database
+from rondetafel.storage.erasure import RETENTION
 from rondetafel.storage.repositories import Repositories
 from rondetafel.storage.unit_of_work import in_transaction
 
@@ -37,6 +39,9 @@ class Housekeeping:
         self.heartbeat = heartbeat
         self._tasks: list[asyncio.Task[None]] = []
         self._stop = asyncio.Event()
+        # The school day retention last ran on; in memory only: after a restart
+        # it runs again, which finds nothing new to erase.
+        self._retention_day: dt.date | None = None
 
     async def run_once(self) -> None:
         expired = await self.decider.expire_idle()
@@ -50,6 +55,39 @@ class Housekeeping:
         log.info(
             "housekeeping: %d idle meetings closed, %d sent rows forgotten", expired, forgotten
         )
+        today = self.decider.clock().date()
+        if self._retention_day != today:
+            await self.erase_expired_cases()
+            self._retention_day = today
+
+    async def erase_expired_cases(self) -> tuple[int, int]:
+        """Erase every case kept `retention_months` long enough: (cases, rows removed).
+
+        Each case in a transaction of its own, so one that fails leaves the
+        others erased; only the counts reach the log.
+        """
+        now = self.decider.clock()
+        months = self.decider.settings.retention_months
+
+        async def due(repos: Repositories) -> list[int]:
+            return await repos.erasure.due_for_retention(now, months)
+
+        cases = records = 0
+        for case_id in await in_transaction(self.db, due):
+
+            async def erase(repos: Repositories, case_id: int = case_id) -> int | None:
+                return await repos.erasure.erase(case_id, RETENTION, now)
+
+            removed = await in_transaction(self.db, erase)
+            if removed is not None:
+                cases, records = cases + 1, records + removed
+
+        async def caseless(repos: Repositories) -> int:
+            return await repos.erasure.erase_caseless(now, months)
+
+        records += await in_transaction(self.db, caseless)
+        log.info("retention: %d cases erased, %d records removed", cases, records)
+        return cases, records
 
     def start(self) -> None:
         self._stop = asyncio.Event()

@@ -26,7 +26,8 @@ from rondetafel.flows.prompts import (
 from rondetafel.flows.script import MeetingKind, Role
 from rondetafel.flows.state import MeetingState, Status
 
-from .callback_data import ButtonData, encode
+from .callback_data import ButtonData, ForgetData, encode, encode_forget
+from .case_texts import FORGET_NO, FORGET_YES
 from .texts import Texts
 
 ROLE_ICONS = {
@@ -137,6 +138,21 @@ def confirm_stop(state: MeetingState, t: Texts) -> InlineKeyboardMarkup | None:
             [
                 _button(state, t(N_("Yes, stop without a summary")), Button.STOP_YES),
                 _button(state, t(N_("No, go on")), Button.STOP_NO),
+            ]
+        ]
+    )
+
+
+def confirm_forget(t: Texts, case_id: int, asked: int) -> InlineKeyboardMarkup:
+    """/forget's question: the case's own buttons, outside any meeting's prompt table."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(t(label), callback_data=encode_forget(data))
+                for label, data in (
+                    (FORGET_YES, ForgetData(case_id, True, asked)),
+                    (FORGET_NO, ForgetData(case_id, False, asked)),
+                )
             ]
         ]
     )

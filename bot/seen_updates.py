@@ -5,6 +5,10 @@ update with an `update_id` already handled; python-telegram-bot does not filter
 them, and an answer read twice would be stored twice (the second as a side
 note). The ids are remembered in this process only: after a restart Telegram
 itself resumes after the last update the bot confirmed.
+
+An update whose handling failed because the database was out of reach is
+forgotten again (`forget`): it comes back to be handled, and must not be
+taken for a second copy then.
 """
 
 from __future__ import annotations
@@ -28,3 +32,7 @@ class SeenUpdates:
         if len(self._ids) > self._remembered:
             self._ids.popitem(last=False)
         return False
+
+    def forget(self, update_id: int) -> None:
+        """`update_id` was not handled after all: let it through when it comes again."""
+        self._ids.pop(update_id, None)

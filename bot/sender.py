@@ -356,8 +356,12 @@ class Sender:
             log.warning("removed from chat %s (%s); pausing it", row.chat_id, error)
             await repos.chats.set_removed(row.chat_id, utcnow())
         else:
+            # Never started, or blocked: no retry would help, and no group is
+            # paused for it. Forgetting the chat makes the next private delivery
+            # ask the person to press Start first (bot/case_commands.py).
             log.warning("cannot write to private chat %s: %s", row.chat_id, error)
             await repos.outbox.failed(row.id)
+            await repos.chats.forget_private(row.chat_id)
 
     # ------------------------------------------------------------ outside the outbox
 

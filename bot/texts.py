@@ -66,6 +66,14 @@ WHY: Mapping[Why, str] = {
     Why.ALREADY_CHAIR: N_("You already chair this meeting."),
     Why.NO_TURN: N_("It is nobody's turn right now."),
     Why.NOT_NOW: N_("That does not apply right now."),
+    Why.NEEDS_CONSENT: N_(
+        "An external professional joins once the chair has recorded the parents' consent: "
+        "the chair replies to one of your messages with /consent."
+    ),
+    Why.CONSENT_WITHDRAWN: N_("The consent for you to take part was withdrawn."),
+    Why.MAY_NOT_START: N_(
+        "An external professional takes part in this pupil's meetings; the school starts them."
+    ),
 }
 
 DONE: Mapping[Done, str] = {

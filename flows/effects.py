@@ -44,6 +44,9 @@ class Why(StrEnum):
     ALREADY_CHAIR = "already_chair"
     NO_TURN = "no_turn"
     NOT_NOW = "not_now"
+    NEEDS_CONSENT = "needs_consent"
+    CONSENT_WITHDRAWN = "consent_withdrawn"
+    MAY_NOT_START = "may_not_start"
 
 
 class Done(StrEnum):

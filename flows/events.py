@@ -25,6 +25,10 @@ class MeetingRequested:
     pupil: str | None = None
     # The language of the command used (/overleg or /meeting), if it says one.
     language: str | None = None
+    # Telegram says the sender is a group admin.
+    admin: bool = False
+    # The professionals the case has consent in force for (the shell reads them).
+    consented: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -135,6 +139,20 @@ class Expired:
     days: int
 
 
+@dataclass(frozen=True)
+class ConsentRecorded:
+    """The chair recorded consent for this external professional (the shell stored it)."""
+
+    user_id: int
+
+
+@dataclass(frozen=True)
+class ConsentWithdrawn:
+    """Consent for this professional was withdrawn: from now on they get nothing new."""
+
+    user_id: int
+
+
 Event = (
     MeetingRequested
     | Replied
@@ -146,4 +164,6 @@ Event = (
     | AnonymousSender
     | Resumed
     | Expired
+    | ConsentRecorded
+    | ConsentWithdrawn
 )

@@ -1,4 +1,5 @@
-"""The one guard: applies the prompt table (`flows.prompts`) to a button press.
+"""The one guard: applies the prompt table (`flows.prompts`) and the role × action
+matrix (`flows.permissions`) to a button press.
 
 Every press passes here before a handler sees it; a handler may then assume
 that the button belongs to the prompt of now and that the presser may use it.
@@ -7,8 +8,10 @@ that the button belongs to the prompt of now and that the presser may use it.
 from __future__ import annotations
 
 from .effects import Effect, Notice, Toast, Why
-from .events import Person, Pressed
-from .prompts import ON_THE_MEETING_MESSAGE, PROMPTS, Rule, Step, Who
+from .events import Button, Person, Pressed
+from .permissions import MATRIX, Action, Actor, May, actor_for_role, actors, may
+from .prompts import ON_THE_MEETING_MESSAGE, PROMPTS, Rule, Step
+from .script import Role
 from .state import MeetingState
 
 
@@ -23,14 +26,30 @@ def refusal(state: MeetingState, event: Pressed) -> Effect | None:
         # An old meeting message still shows the controls: keep them, they are
         # current again once its edit arrives.
         return _refuse(event, Why.STALE_BUTTON, clear=rule.step is Step.PROMPT)
-    not_allowed = _not_allowed(state, rule.who, event.by)
+    who = _joining_as(event) if event.button is Button.JOIN else None
+    # The admin who asked to stop is known to be one: a button cannot ask Telegram.
+    asked = rule.action is Action.STOP and event.by.user_id == state.stop_requested_by
+    not_allowed = _not_allowed(state, rule.action, event.by, who, admin=asked)
     if not_allowed is not None:
         return _refuse(event, *not_allowed)
     return None
 
 
-def may(state: MeetingState, who: Who, person: Person) -> bool:
-    return _not_allowed(state, who, person) is None
+def allowed(state: MeetingState, action: Action, person: Person, *, admin: bool = False) -> bool:
+    return _not_allowed(state, action, person, admin=admin) is None
+
+
+def why_not(
+    state: MeetingState, action: Action, person: Person, *, admin: bool = False
+) -> tuple[Why, tuple[tuple[str, str], ...]] | None:
+    """Why `person` may not do `action` in this meeting now, or None if they may."""
+    return _not_allowed(state, action, person, admin=admin)
+
+
+def _joining_as(event: Pressed) -> frozenset[Actor] | None:
+    # Who joins is judged as the role they join as: an external professional
+    # needs consent, whoever else they are in the group.
+    return frozenset({actor_for_role(Role(event.arg))}) if event.arg in set(Role) else None
 
 
 def _stale(state: MeetingState, event: Pressed, rule: Rule) -> bool:
@@ -42,25 +61,32 @@ def _stale(state: MeetingState, event: Pressed, rule: Rule) -> bool:
 
 
 def _not_allowed(
-    state: MeetingState, who: Who, person: Person
+    state: MeetingState,
+    action: Action,
+    person: Person,
+    who: frozenset[Actor] | None = None,
+    *,
+    admin: bool = False,
 ) -> tuple[Why, tuple[tuple[str, str], ...]] | None:
-    chair = state.chair_participant()
-    is_chair = chair.user_id == person.user_id
-    current = state.current
-    speaks = current is not None and state.speaker_for(current).user_id == person.user_id
-    if who is Who.ANYONE:
+    me = state.participant_of_user(person.user_id)
+    if me is not None and me.id in state.withdrawn:
+        # Not even as another role: the consent covered this person.
+        return Why.CONSENT_WITHDRAWN, ()
+    who = who or actors(state, person.user_id, admin=admin)
+    verdict = may(who, action)
+    if verdict is May.YES:
         return None
-    if who is Who.PARTICIPANT:
-        if state.participant_of_user(person.user_id) is None:
+    if verdict is May.WITH_CONSENT:
+        return None if person.user_id in state.consented else (Why.NEEDS_CONSENT, ())
+    if verdict is May.NO and MATRIX[Actor.PARENT][action] is not May.OWN_TURN:
+        if action in (Action.JOIN, Action.RELAY):
             return Why.NOT_PARTICIPANT, ()
-        return None
-    if who is Who.CHAIR or (who is Who.STOPPER and person.user_id != state.stop_requested_by):
-        return None if is_chair else (Why.ONLY_CHAIR, (("name", chair.name),))
-    if who is Who.STOPPER:
-        return None
+        return Why.ONLY_CHAIR, (("name", state.chair_participant().name),)
+    # What participants do on their turn: say whose turn it is.
+    current = state.current
     if current is None:
         return Why.NO_TURN, ()
-    if speaks or (who is Who.SPEAKER_OR_CHAIR and is_chair):
+    if verdict is May.OWN_TURN and state.speaker_for(current).user_id == person.user_id:
         return None
     return Why.NOT_YOUR_TURN_BUTTON, (("name", current.name),)
 

@@ -1,7 +1,8 @@
 """Prompts as data: what the meeting waits for, and what each prompt accepts from whom.
 
 A meeting always waits on exactly one `Prompt`. `PROMPTS` says, per prompt,
-which buttons it accepts, who may press each, whether a press must carry the
+which buttons it accepts, what each does (who may, says the role × action
+matrix in `flows.permissions`), whether a press must carry the
 prompt's step (so that a double tap or an old message cannot act twice), and
 who may answer it by text. The guard in `flows.guard` applies this table
 before any handler runs, and the shell builds each prompt's keyboard from the
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from .events import Button
+from .permissions import Action
 
 
 class Prompt(StrEnum):
@@ -30,17 +32,6 @@ class Prompt(StrEnum):
     CLOSED = "closed"  # the meeting finished or stopped
 
 
-class Who(StrEnum):
-    ANYONE = "anyone"
-    PARTICIPANT = "participant"
-    CHAIR = "chair"
-    # Whoever types for the participant whose turn it is (the relaying adult for a pupil).
-    SPEAKER = "speaker"
-    SPEAKER_OR_CHAIR = "speaker_or_chair"
-    # The chair, or the group admin who asked to stop.
-    STOPPER = "stopper"
-
-
 class Step(StrEnum):
     """What a press must carry to count: old messages and double taps must not act twice."""
 
@@ -51,15 +42,16 @@ class Step(StrEnum):
 
 @dataclass(frozen=True)
 class Rule:
-    who: Who
+    # What pressing it does, as the role × action matrix (`flows.permissions`) names it.
+    action: Action
     step: Step = Step.PROMPT
 
 
 @dataclass(frozen=True)
 class PromptRules:
     buttons: Mapping[Button, Rule] = field(default_factory=dict)
-    # Who answers this prompt by replying with text; others' replies are side notes.
-    reply: Who | None = None
+    # What replying with text does here; who may not, adds a side note instead.
+    reply: Action | None = None
 
 
 # The meeting message is the one message that stays from the join to the end:
@@ -67,25 +59,25 @@ class PromptRules:
 # it also holds the controls. It is edited, never re-posted per turn, so its
 # buttons are accepted whatever the prompt is.
 JOINING: Mapping[Button, Rule] = {
-    Button.JOIN: Rule(Who.ANYONE, Step.NONE),
-    Button.VOICE_PUPIL: Rule(Who.PARTICIPANT, Step.NONE),
+    Button.JOIN: Rule(Action.JOIN, Step.NONE),
+    Button.VOICE_PUPIL: Rule(Action.RELAY, Step.NONE),
 }
 CONTROLS: Mapping[Button, Rule] = {
     # Pass ends the presser's own turn only, but who relays the pupil speaks
     # twice in a row: a double tap must not pass both turns.
-    Button.PASS: Rule(Who.SPEAKER, Step.CONTROLS),
-    Button.SKIP: Rule(Who.CHAIR, Step.CONTROLS),
-    Button.BACK: Rule(Who.CHAIR, Step.CONTROLS),
-    Button.CLOSE_PHASE: Rule(Who.CHAIR, Step.CONTROLS),
+    Button.PASS: Rule(Action.PASS, Step.CONTROLS),
+    Button.SKIP: Rule(Action.SKIP, Step.CONTROLS),
+    Button.BACK: Rule(Action.BACK, Step.CONTROLS),
+    Button.CLOSE_PHASE: Rule(Action.CLOSE_PHASE, Step.CONTROLS),
 }
 # Messages of their own that live next to the prompt.
 SIDE_NOTES: Mapping[Button, Rule] = {
-    Button.ACCEPT_NOTE: Rule(Who.CHAIR, Step.NONE),  # a note is handled once: see the core
-    Button.DISMISS_NOTE: Rule(Who.CHAIR, Step.NONE),
+    Button.ACCEPT_NOTE: Rule(Action.LEAD, Step.NONE),  # a note is handled once: see the core
+    Button.DISMISS_NOTE: Rule(Action.LEAD, Step.NONE),
 }
 STOPPING: Mapping[Button, Rule] = {
-    Button.STOP_YES: Rule(Who.STOPPER),
-    Button.STOP_NO: Rule(Who.STOPPER),
+    Button.STOP_YES: Rule(Action.STOP),
+    Button.STOP_NO: Rule(Action.STOP),
 }
 RUNNING = {**JOINING, **CONTROLS, **SIDE_NOTES, **STOPPING}
 # The buttons the meeting message carries at one time or another: that message
@@ -93,27 +85,27 @@ RUNNING = {**JOINING, **CONTROLS, **SIDE_NOTES, **STOPPING}
 ON_THE_MEETING_MESSAGE = frozenset({*JOINING, *CONTROLS, Button.KIND, Button.START})
 
 PROMPTS: Mapping[Prompt, PromptRules] = {
-    Prompt.PUPIL: PromptRules({**STOPPING}, reply=Who.CHAIR),
+    Prompt.PUPIL: PromptRules({**STOPPING}, reply=Action.LEAD),
     Prompt.GATHERING: PromptRules(
         {
             **JOINING,
-            Button.KIND: Rule(Who.CHAIR, Step.NONE),
-            Button.START: Rule(Who.CHAIR, Step.NONE),
+            Button.KIND: Rule(Action.LEAD, Step.NONE),
+            Button.START: Rule(Action.LEAD, Step.NONE),
             **STOPPING,
         }
     ),
-    Prompt.TURN: PromptRules(RUNNING, reply=Who.SPEAKER),
+    Prompt.TURN: PromptRules(RUNNING, reply=Action.ANSWER),
     Prompt.AGREEMENT: PromptRules(
         {
             **RUNNING,
-            Button.DUE: Rule(Who.SPEAKER_OR_CHAIR),
-            Button.OWNER: Rule(Who.SPEAKER_OR_CHAIR),
+            Button.DUE: Rule(Action.AGREEMENT),
+            Button.OWNER: Rule(Action.AGREEMENT),
         },
-        reply=Who.SPEAKER_OR_CHAIR,  # a typed date
+        reply=Action.AGREEMENT,  # a typed date
     ),
     Prompt.EVALUATION: PromptRules(
-        {**RUNNING, Button.EVALUATION: Rule(Who.CHAIR)},
-        reply=Who.CHAIR,  # a typed date
+        {**RUNNING, Button.EVALUATION: Rule(Action.LEAD)},
+        reply=Action.LEAD,  # a typed date
     ),
     Prompt.CLOSED: PromptRules(),
 }

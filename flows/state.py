@@ -116,6 +116,11 @@ class MeetingState:
     hinted_users: tuple[int, ...] = ()
     # A group admin who asked to stop (with /stop) may confirm it, like the chair.
     stop_requested_by: int | None = None
+    # Telegram users the chair recorded consent for (external professionals may
+    # join only then), and participants whose consent was withdrawn: they are
+    # asked nothing more and may do nothing more in this meeting.
+    consented: tuple[int, ...] = ()
+    withdrawn: tuple[int, ...] = ()
     started_at: dt.datetime | None = None
     finished_at: dt.datetime | None = None
 

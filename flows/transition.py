@@ -42,6 +42,8 @@ from .events import (
     AnonymousSender,
     Button,
     ChairClaimed,
+    ConsentRecorded,
+    ConsentWithdrawn,
     Edited,
     Event,
     Expired,
@@ -53,8 +55,9 @@ from .events import (
     Resumed,
     StopRequested,
 )
-from .guard import may, refusal
+from .guard import allowed, refusal, why_not
 from .names import MAX_PSEUDONYM, looks_like_full_name
+from .permissions import Action, May, actors, may
 from .prompts import (
     ON_A_TURN,
     ONGOING,
@@ -111,8 +114,16 @@ def new_meeting(
         kind=MeetingKind.PUPIL_MEETING,
         pupil=event.pupil,
         allow_full_names=allow_full_names,
+        consented=event.consented,
     )
     return Outcome(state, (ShowMeeting(),) if known else (AskPupil(),))
+
+
+def start_refusal(latest: MeetingState | None, event: MeetingRequested) -> tuple[Effect, ...]:
+    """Who may open a meeting, judged by their part in the case's latest meeting."""
+    if may(actors(latest, event.by.user_id, admin=event.admin), Action.START) is May.YES:
+        return ()
+    return (Notice(Why.MAY_NOT_START, to_user=event.by.user_id),)
 
 
 def without_meeting(event: Event) -> tuple[Effect, ...]:
@@ -148,6 +159,10 @@ def transition(state: MeetingState, event: Event, now: dt.datetime) -> Outcome:
         return Outcome(state, shown)
     if isinstance(event, Expired):
         return _expire(state, event, now)
+    if isinstance(event, ConsentRecorded):
+        return _consent_recorded(state, event)
+    if isinstance(event, ConsentWithdrawn):
+        return _consent_withdrawn(state, event, now)
     if isinstance(event, RepliedWithMedia):
         return Outcome(
             state, (Notice(Why.TEXT_ONLY, to_user=event.by.user_id, reply_to=event.message_id),)
@@ -181,18 +196,22 @@ def _for_command(effects: tuple[Effect, ...], by: Person, message_id: int) -> tu
 
 def _replied(state: MeetingState, event: Replied, now: dt.datetime) -> Outcome:
     if state.prompt is Prompt.PUPIL:
-        if not _is_chair(state, event.by):
-            return _notice(state, Why.ONLY_CHAIR, event.by, name=state.chair_participant().name)
+        refused = why_not(state, Action.LEAD, event.by)
+        if refused is not None:
+            why, params = refused
+            return Outcome(state, (Notice(why, event.by.user_id, None, params),))
         return _name_pupil(state, event)
 
     speaker = state.participant_of_user(event.by.user_id)
     if speaker is None:
         return _hint_outsider(state, event)
+    if speaker.id in state.withdrawn:
+        return Outcome(state)  # without consent, nothing they say is kept
     if state.status is not Status.RUNNING:
         return Outcome(state)
 
     answers = PROMPTS[state.prompt].reply
-    if answers is not None and may(state, answers, event.by):
+    if answers is not None and allowed(state, answers, event.by):
         return _REPLIES[state.prompt](state, event, now)
     phase = state.phases[state.phase_index]
     if speaker.id == state.chair:
@@ -626,7 +645,7 @@ _BUTTONS: dict[Button, Callable[[MeetingState, Pressed, dt.datetime], Outcome]] 
 def _stop_requested(state: MeetingState, event: StopRequested) -> Outcome:
     if _is_chair(state, event.by):
         return Outcome(state, (ConfirmStop(),))
-    if not event.admin:
+    if not allowed(state, Action.STOP, event.by, admin=event.admin):
         chair = state.chair_participant().name
         return _notice(state, Why.ONLY_CHAIR_OR_ADMIN, event.by, name=chair)
     return Outcome(state.evolve(stop_requested_by=event.by.user_id), (ConfirmStop(),))
@@ -636,7 +655,7 @@ def _claim_chair(state: MeetingState, event: ChairClaimed) -> Outcome:
     """A group admin takes the chair; a newcomer joins as chair, from the next phase on."""
     if _is_chair(state, event.by):
         return _notice(state, Why.ALREADY_CHAIR, event.by)
-    if not event.admin:
+    if not allowed(state, Action.TAKE_CHAIR, event.by, admin=event.admin):
         chair = state.chair_participant().name
         return _notice(state, Why.ONLY_CHAIR_OR_ADMIN, event.by, name=chair)
     previous = state.chair
@@ -651,6 +670,39 @@ def _claim_chair(state: MeetingState, event: ChairClaimed) -> Outcome:
     # Before the pupil is named there is no meeting message to show the new chair on.
     meeting = (ShowMeeting(edit=True),) if state.prompt is not Prompt.PUPIL else ()
     return Outcome(state, (ChairChanged(previous), *meeting, *again))
+
+
+# ---------------------------------------------------------------- consent
+
+
+def _consent_recorded(state: MeetingState, event: ConsentRecorded) -> Outcome:
+    consented = tuple(sorted({*state.consented, event.user_id}))
+    me = state.participant_of_user(event.user_id)
+    withdrawn = tuple(p for p in state.withdrawn if me is None or p != me.id)
+    return Outcome(state.evolve(consented=consented, withdrawn=withdrawn))
+
+
+def _consent_withdrawn(state: MeetingState, event: ConsentWithdrawn, now: dt.datetime) -> Outcome:
+    """They are asked nothing more: their turns to come go, and a turn of theirs now ends."""
+    consented = tuple(u for u in state.consented if u != event.user_id)
+    state = state.evolve(consented=consented)
+    me = state.participant_of_user(event.user_id)
+    if me is None or me.id in state.withdrawn or me.id == state.chair:
+        return Outcome(state)
+    state = state.evolve(withdrawn=(*state.withdrawn, me.id))
+    done, later = state.turn_order[: state.turn_index + 1], state.turn_order[state.turn_index + 1 :]
+    state = state.evolve(turn_order=(*done, *(p for p in later if not _silenced(state, p))))
+    current = state.current
+    if current is None or not _silenced(state, current.id):
+        return Outcome(state, (ShowMeeting(edit=True),))
+    outcome = _leave_turn(state, current, Mark.SKIPPED, now)
+    return Outcome(outcome.state, (ShowMeeting(edit=True), *outcome.effects))
+
+
+def _silenced(state: MeetingState, participant_id: int) -> bool:
+    """Withdrawn, or a pupil relayed by someone withdrawn."""
+    speaker = state.speaker_for(state.participant(participant_id))
+    return speaker.id in state.withdrawn
 
 
 def _expire(state: MeetingState, event: Expired, now: dt.datetime) -> Outcome:
@@ -799,7 +851,11 @@ def _side_notes(state: MeetingState) -> tuple[Effect, ...]:
 
 def _turn_order(state: MeetingState, phase: Phase) -> tuple[int, ...]:
     order = state.script.ask_order if state.script else ()
-    asked = [p for p in state.participants if phase.question_for(p.role) is not None]
+    asked = [
+        p
+        for p in state.participants
+        if phase.question_for(p.role) is not None and not _silenced(state, p.id)
+    ]
     return tuple(p.id for p in sorted(asked, key=lambda p: (order.index(p.role), p.id)))
 
 

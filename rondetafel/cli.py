@@ -1,4 +1,4 @@
-"""The `rondetafel` command: run, demo, migrate, health, bench."""
+"""The `rondetafel` command: run, demo, migrate, health, bench, keygen, rotate-key."""
 
 from __future__ import annotations
 
@@ -54,6 +54,9 @@ class StartupLog(logging.Handler):
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "keygen":
+        # Before the settings: a mistyped ENCRYPTION_KEY must not stop making a new one.
+        return _keygen()
     settings: Settings | None = None
     startup_log: StartupLog | None = None
     try:
@@ -67,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
             return _health(settings)
         if args.command == "bench":
             return _bench(args)
+        if args.command == "rotate-key":
+            return asyncio.run(_rotate_key(settings, args.batch))
         return _run(settings, startup_log)
     except Exception as exc:
         # The demo and the bench bring their own stand-in and database, so the settings would
@@ -98,6 +103,14 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", type=Path, default=None, help="where to write summary and report")
     commands.add_parser("migrate", help="bring the database schema up to date")
     commands.add_parser("health", help="exit 0 if a running bot touched HEARTBEAT_FILE lately")
+    commands.add_parser("keygen", help="print a new ENCRYPTION_KEY")
+    rotate = commands.add_parser(
+        "rotate-key",
+        help="re-encrypt everything stored under ENCRYPTION_KEY (reading ENCRYPTION_OLD_KEYS)",
+    )
+    rotate.add_argument(
+        "--batch", type=_positive, default=200, metavar="N", help="values per transaction (200)"
+    )
     _add_bench_parser(commands)
     return parser
 
@@ -132,6 +145,13 @@ def _add_bench_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
         "--timeout", type=float, default=None, metavar="S", help="give up on a meeting after S s"
     )
     bench.add_argument("--json", type=Path, default=None, metavar="PATH", help="also write JSON")
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
 
 
 def _count(text: str) -> int:
@@ -192,6 +212,51 @@ async def _migrate(settings: Settings) -> int:
     return 0
 
 
+def _keygen() -> int:
+    from rondetafel.storage.crypto import new_key
+
+    print(new_key())
+    return 0
+
+
+async def _rotate_key(settings: Settings, batch: int) -> int:
+    """Seal every stored value under ENCRYPTION_KEY; counts only, never content.
+
+    Safe beside the running bot (given the same keys) and after an
+    interruption: values already under the new key are skipped.
+    """
+    from rondetafel.keys import keyring_from
+    from rondetafel.storage.crypto import EncryptionError
+    from rondetafel.storage.db import Database
+    from rondetafel.storage.sealed_columns import Resealed, reseal
+
+    keyring = keyring_from(settings)
+    db = Database(settings.database_url, keyring=keyring)
+    progress = Resealed()
+
+    async def count(done: Resealed) -> None:
+        nonlocal progress
+        progress = done
+
+    try:
+        # Sealed values need the text columns of migration 0005.
+        await db.upgrade()
+        done = await reseal(db, keyring, batch=batch, after_batch=count)
+    except EncryptionError as exc:
+        raise SetupError(
+            f"rotate-key stopped: {exc}. {progress.total} values were done and stay done."
+        ) from exc
+    finally:
+        await db.dispose()
+    print(
+        f"Everything is encrypted with key {keyring.current_id}: {done.rekeyed} values"
+        f" re-encrypted, {done.sealed} unencrypted values encrypted"
+        + (f", {done.raced} rewritten by the bot meanwhile" if done.raced else "")
+        + "."
+    )
+    return 0
+
+
 # Three missed beats (every 30 s) mean the bot is stuck or gone.
 HEALTHY_WITHIN = 90.0
 
@@ -224,13 +289,23 @@ def _run(settings: Settings, startup_log: StartupLog) -> int:
         )
     from rondetafel.bot.app import ALLOWED_UPDATES, build_application, start_services
     from rondetafel.bot.context import RondetafelApp
+    from rondetafel.keys import check_database_keys, sealing_from
+    from rondetafel.storage.crypto import Keyring
     from rondetafel.storage.db import Database
 
-    db = Database(settings.database_url)
+    sealing = sealing_from(settings)
+    db = Database(settings.database_url, keyring=sealing)
     app = build_application(settings, db, token=settings.bot_token.get_secret_value())
 
     async def start(application: RondetafelApp) -> None:
+        # The keys are checked before the sender reads the first stored message.
+        await db.upgrade()
+        await check_database_keys(db, sealing)
         await start_services(application)
+        if isinstance(sealing, Keyring):
+            _LOG.info("Free text is stored encrypted (key %s)", sealing.current_id)
+        else:
+            _LOG.warning("ALLOW_UNENCRYPTED=true: free text is stored unencrypted")
         _LOG.info("%s", startup_line(application.bot.username, settings.database_url))
         startup_log.stop_holding(replay=True)
 

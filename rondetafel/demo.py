@@ -11,16 +11,18 @@ import asyncio
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from rondetafel.bot.app import ALLOWED_UPDATES, build_application, start_services, stop_services
 from rondetafel.bot.context import RondetafelApp
 from rondetafel.flows.script import MeetingKind, Role
 from rondetafel.settings import Settings
 from rondetafel.standin import BotApiStandIn, RateLimits, SimChat
-from rondetafel.storage.db import Database
+from rondetafel.storage.crypto import new_key
 
 from .autopilot import Autopilot
 from .demo_book import CAST
+from .keys import database_for
 from .phones import Phone
 from .transcript import Transcript
 
@@ -75,19 +77,33 @@ async def make_world(
 
 
 def demo_settings(standin: BotApiStandIn, database_url: str, **overrides: object) -> Settings:
+    """Settings for a bot on `standin`, encrypting with a throwaway key.
+
+    The key lives only in the returned settings: a bot started again from
+    them reads its database, and once they are gone nobody can.
+    """
+    chosen: dict[str, Any] = {
+        # The stand-in's demo limits (see make_world), unless a test sets Telegram's.
+        "group_messages_per_minute": 6000,
+        "chat_messages_per_second": 30,
+        # Its own key, whatever keys the environment names.
+        "encryption_key": new_key(),
+        "encryption_key_file": None,
+        "encryption_old_keys": None,
+        **overrides,
+    }
     return Settings(
         bot_token=DEMO_TOKEN,  # type: ignore[arg-type]
         database_url=database_url,
         telegram_api_url=standin.base_url,
         telegram_file_url=standin.base_file_url,
-        # The stand-in's demo limits (see make_world), unless a test sets Telegram's.
-        **({"group_messages_per_minute": 6000, "chat_messages_per_second": 30} | overrides),  # type: ignore[arg-type]
+        **chosen,
     )
 
 
 async def start_bot(stack: AsyncExitStack, settings: Settings) -> RondetafelApp:
     """The real Application in long polling, as `rondetafel run` starts it."""
-    db = Database(settings.database_url)
+    db = database_for(settings)
     stack.push_async_callback(db.dispose)
     app = build_application(settings, db, token=DEMO_TOKEN)
     await app.initialize()

@@ -13,6 +13,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import make_url
 from sqlalchemy.exc import ArgumentError
 
+from rondetafel.storage.crypto import NotAKey, parse_key
+
 # Real tokens are `<bot id>:<35 characters>`; the lower bound of 20 leaves room
 # for the demo's and the tests' made-up tokens, which Telegram never sees.
 TOKEN_PATTERN = re.compile(r"\d{1,20}:[A-Za-z0-9_-]{20,}")
@@ -28,6 +30,9 @@ SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 URL_EXAMPLES = "sqlite+aiosqlite:///rondetafel.db or postgresql+asyncpg://user@host/db"
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+# Never repeats the key, even a mistyped one: it is a secret.
+KEY_FORMAT = "it should be 32 random bytes in base64 (44 characters), as `rondetafel keygen` prints"
 
 
 class Settings(BaseSettings):
@@ -70,6 +75,20 @@ class Settings(BaseSettings):
             "Close a meeting with no activity for this many days, so a group is never stuck."
         ),
     )
+    pupil_consent_age: int = Field(
+        default=16,
+        ge=12,
+        le=18,
+        description="From this age the pupil, not the parents, agrees to an external professional.",
+    )
+    retention_months: int = Field(
+        default=24,
+        ge=1,
+        description=(
+            "Erase a closed case this many months after closing, and an open one this long"
+            " after its last meeting (NL norm: two years after the pupil left)."
+        ),
+    )
     heartbeat_file: Path | None = Field(
         default=None,
         description="Touched every 30 s while `run` works; `rondetafel health` checks it.",
@@ -77,6 +96,21 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO")
     demo_dir: Path = Field(
         default=Path("rondetafel-demo"), description="Where `rondetafel demo` writes its files."
+    )
+    encryption_key: SecretStr | None = Field(
+        default=None,
+        description="The key free text is stored encrypted with (base64 of 32 bytes).",
+    )
+    encryption_key_file: Path | None = Field(
+        default=None, description="A file holding the key instead, kept outside the database."
+    )
+    encryption_old_keys: SecretStr | None = Field(
+        default=None,
+        description="Earlier keys, comma-separated: read, never written (during `rotate-key`).",
+    )
+    allow_unencrypted: bool = Field(
+        default=False,
+        description="Let `run` store free text unencrypted without a key. Never in production.",
     )
 
     @field_validator("bot_token", mode="before")
@@ -96,6 +130,22 @@ class Settings(BaseSettings):
                 " a colon, then letters, digits, - and _), exactly as BotFather gave it"
             )
         return token
+
+    @field_validator("encryption_key", "encryption_old_keys", mode="before")
+    @classmethod
+    def _keys_look_like_keygens(cls, value: object) -> object:
+        text = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if not isinstance(text, str):
+            return value
+        keys = [key for key in re.split(r"[,\s]+", text) if key]
+        if not keys:
+            return None  # `ENCRYPTION_KEY=` in a .env template means "not set yet"
+        for key in keys:
+            try:
+                parse_key(key)
+            except NotAKey:
+                raise ValueError(KEY_FORMAT) from None
+        return ",".join(keys)
 
     @field_validator("database_url")
     @classmethod

@@ -27,8 +27,8 @@ from rondetafel.settings import Settings
 # Like argparse's usage errors: the command cannot start as it is set up.
 EXIT_SETUP = 2
 
-# Never repeated in a message: the token is a secret, and the URL may hold a password.
-SECRET_SETTINGS = frozenset({"bot_token", "database_url"})
+# Never repeated in a message: the token and keys are secrets, the URL may hold a password.
+SECRET_SETTINGS = frozenset({"bot_token", "database_url", "encryption_key", "encryption_old_keys"})
 
 
 class SetupError(Exception):

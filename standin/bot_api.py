@@ -135,7 +135,14 @@ class BotApiStandIn(Simulation, Observation):
         queue = self._injection_queue(method)
         queue.extend(LostAnswer(hold, executed) for _ in range(times))
 
-    def _injection_queue(self, method: str) -> deque[ApiError | LostAnswer]:
+    def inject_ok(self, method: str, times: int = 1) -> None:
+        """Let the next `times` calls of `method` through, between injected faults.
+
+        With it a test lays out a storm call by call: fail, pass, fail…
+        """
+        self._injection_queue(method).extend(None for _ in range(times))
+
+    def _injection_queue(self, method: str) -> deque[ApiError | LostAnswer | None]:
         found = find_method(method)
         if found is None:
             raise ValueError(f"the stand-in has no method {method!r}")

@@ -88,7 +88,7 @@ class ApiServer:
 
     def _take_injected(self, method: str) -> ApiError | LostAnswer | None:
         queue = self.world.injected_errors.get(method)
-        return queue.popleft() if queue else None
+        return queue.popleft() if queue else None  # None also when injected: answer as usual
 
     async def _perform(self, method: str, handler: Handler, parsed: Params) -> Any:
         """The method's result, or the ApiError it fails with."""

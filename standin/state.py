@@ -271,8 +271,9 @@ class World:
         self.bot_texts: dict[tuple[str, str], str] = {}
         self.webhook: WebhookConfig | None = None
         self.calls: list[ApiCall] = []
-        # Per method, in the order injected: error envelopes and lost answers.
-        self.injected_errors: dict[str, deque[ApiError | LostAnswer]] = {}
+        # Per method, in the order injected: error envelopes and lost answers, and
+        # None for a call let through between them (a storm's calm moment).
+        self.injected_errors: dict[str, deque[ApiError | LostAnswer | None]] = {}
         self.requests_in_flight = 0
         self.webhook_in_flight = False
         self.closing = False

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .errors import insert_race
@@ -19,6 +19,7 @@ class CaseRecord:
     chat_id: int
     pseudonym: str
     created_at: dt.datetime
+    closed_at: dt.datetime | None = None
 
 
 class CaseRepository:
@@ -38,6 +39,36 @@ class CaseRepository:
         return (
             None if row is None else CaseRecord(row.id, row.chat_id, row.pseudonym, row.created_at)
         )
+
+    async def latest_for_chat(self, chat_id: int) -> CaseRecord | None:
+        """The group's open case, else the one it closed last: what the case's
+        commands (/export, /forget, /audit) in the group act on."""
+        row = (
+            await self._session.execute(
+                select(Case.id, Case.chat_id, Case.pseudonym, Case.created_at, Case.closed_at)
+                .where(Case.chat_id == chat_id)
+                # NULLs (the open case) first on both engines, then the newest closed one.
+                .order_by(Case.closed_at.is_not(None), Case.closed_at.desc(), Case.id.desc())
+                .limit(1)
+            )
+        ).one_or_none()
+        if row is None:
+            return None
+        return CaseRecord(row.id, row.chat_id, row.pseudonym, row.created_at, row.closed_at)
+
+    async def close(self, case_id: int, now: dt.datetime) -> bool:
+        """Close the case (the pupil left, or support ended). False if it was closed already.
+
+        The group's next meeting opens a new case; this one waits for erasure
+        (`erasure.due_for_retention`).
+        """
+        closed = await self._session.execute(
+            update(Case)
+            .where(Case.id == case_id, Case.closed_at.is_(None))
+            .values(closed_at=now)
+            .returning(Case.id)
+        )
+        return closed.first() is not None
 
     async def open(self, chat_id: int, pseudonym: str, now: dt.datetime) -> CaseRecord:
         """The group's open case, or a new one named `pseudonym`.

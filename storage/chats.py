@@ -69,6 +69,17 @@ class ChatRepository:
         )
         return True
 
+    async def forget_private(self, chat_id: int) -> None:
+        """A person's private chat with the bot is closed to it (blocked, never started).
+
+        A private chat has a row here once the person wrote to the bot there
+        (`get_or_create` with their user id, which is the chat's id): only then
+        may the bot send them something privately. Groups (negative ids) are
+        never forgotten this way; they are paused (`set_removed`).
+        """
+        if chat_id > 0:
+            await self._session.execute(delete(Chat).where(Chat.chat_id == chat_id))
+
     async def migrate(self, old_chat_id: int, new_chat_id: int) -> bool:
         """A group became a supergroup: everything under the old id moves to the new one.
 

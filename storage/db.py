@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from . import migrations
+from .crypto import Sealing, attach
 
 if TYPE_CHECKING:
     # Alembic itself is imported only when a migration is due: it is among the
@@ -99,13 +100,25 @@ def head_revision() -> str | None:
 
 
 class Database:
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    """One database, and the keys its encrypted columns are sealed with.
+
+    `keyring` is a `crypto.Keyring`, or `crypto.UNENCRYPTED` to store plain
+    text on purpose. Without either, reading or writing an encrypted column
+    raises `crypto.NoEncryptionDecision`: storing what people typed in the
+    clear must be a choice, never a default someone forgot about.
+    """
+
+    def __init__(self, url: str, *, keyring: Sealing | None = None, echo: bool = False) -> None:
         parsed = make_url(url)
         sqlite = parsed.get_backend_name() == "sqlite"
         if sqlite:
             _create_parent_folder(parsed)
         # hide_parameters: an error or log line must never carry what someone typed.
         self._engine = create_async_engine(parsed, echo=echo, hide_parameters=True)
+        self._keyring = keyring
+        if keyring is not None:
+            # Per engine, not per process: see crypto.attach.
+            attach(self._engine.dialect, keyring)
         if sqlite:
             event.listen(self._engine.sync_engine, "connect", _configure_sqlite)
         self._sessions = async_sessionmaker(self._engine, expire_on_commit=False)
@@ -123,6 +136,11 @@ class Database:
     @property
     def engine(self) -> AsyncEngine:
         return self._engine
+
+    @property
+    def keyring(self) -> Sealing | None:
+        """The keys of the encrypted columns (None: no decision was made)."""
+        return self._keyring
 
     def session(self) -> AsyncSession:
         return self._sessions()

@@ -34,6 +34,8 @@ class LoadedMeeting:
     # The version `state` was read at; `save` writes only over that version.
     version: int
     state: MeetingState
+    # The case it is about, once the pupil is named (known after a save).
+    case_id: int | None = None
 
 
 class MeetingRepository:
@@ -95,6 +97,17 @@ class MeetingRepository:
             order_by=(Meeting.finished_at.desc(), Meeting.id.desc()),
         )
 
+    async def latest_of_case(self, case_id: int) -> LoadedMeeting | None:
+        """The case's newest meeting: who chairs it is who answers for the case."""
+        return await self._first(Meeting.case_id == case_id, order_by=(Meeting.id.desc(),))
+
+    async def of_case(self, case_id: int) -> list[LoadedMeeting]:
+        """Every meeting of the case, oldest first (the export)."""
+        rows = await self._session.execute(
+            select(*_LOADED).where(Meeting.case_id == case_id).order_by(Meeting.id)
+        )
+        return [_loaded(row) for row in rows]
+
     async def save(
         self, loaded: LoadedMeeting, state: MeetingState, now: dt.datetime
     ) -> LoadedMeeting:
@@ -140,7 +153,7 @@ class MeetingRepository:
             )
         if state.status is Status.FINISHED:
             await self._record_agreements(meeting_id, case_id, state, now)
-        return LoadedMeeting(meeting_id, chat_id, row.thread_id, version + 1, state)
+        return LoadedMeeting(meeting_id, chat_id, row.thread_id, version + 1, state, case_id)
 
     async def _record_agreements(
         self, meeting_id: int, case_id: int | None, state: MeetingState, now: dt.datetime
@@ -167,11 +180,20 @@ class MeetingRepository:
         return None if row is None else _loaded(row)
 
 
-_LOADED = (Meeting.id, Meeting.chat_id, Meeting.thread_id, Meeting.version, Meeting.state)
+_LOADED = (
+    Meeting.id,
+    Meeting.chat_id,
+    Meeting.thread_id,
+    Meeting.version,
+    Meeting.state,
+    Meeting.case_id,
+)
 
 
 def _loaded(row: Row[Any]) -> LoadedMeeting:
-    return LoadedMeeting(row.id, row.chat_id, row.thread_id, row.version, decode_state(row.state))
+    return LoadedMeeting(
+        row.id, row.chat_id, row.thread_id, row.version, decode_state(row.state), row.case_id
+    )
 
 
 def _agreement_row(

@@ -6,6 +6,12 @@ plain dataclasses, so no ORM object leaves the storage layer.
 
 Telegram ids (chats, users, messages) are BigInteger: supergroup ids such as
 -1001234567890123 need more than 32 bits.
+
+Free text (names, answers, agreements, what the outbox will send) is
+`EncryptedText` / `EncryptedJSON` (`crypto.py`): sealed on the way in, opened
+on the way out, so nothing above this layer sees ciphertext. Such columns can
+be read and written but not compared in a query: a value seals differently
+every time.
 """
 
 from __future__ import annotations
@@ -14,7 +20,6 @@ import datetime as dt
 from typing import Any, ClassVar
 
 from sqlalchemy import (
-    JSON,
     BigInteger,
     Boolean,
     Date,
@@ -25,13 +30,14 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
-    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from rondetafel.flows.state import ACTIVE
+
+from .crypto import EncryptedJSON, EncryptedText
 
 # Constraint names follow one pattern, so a later migration can name (and
 # drop) a constraint without looking it up in each database.
@@ -122,7 +128,8 @@ class Case(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
     chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
-    pseudonym: Mapped[str] = mapped_column(String(PSEUDONYM_LENGTH))
+    # Encrypted, so no length in the database: cases.py checks PSEUDONYM_LENGTH.
+    pseudonym: Mapped[str] = mapped_column(EncryptedText("cases.pseudonym"))
     created_at: Mapped[dt.datetime]
     closed_at: Mapped[dt.datetime | None]
 
@@ -148,7 +155,7 @@ class Meeting(Base):
     kind: Mapped[str | None] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(32))
     language: Mapped[str] = mapped_column(String(LANGUAGE_LENGTH))
-    state: Mapped[dict[str, Any]] = mapped_column(JSON)
+    state: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON("meetings.state"))
     version: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[dt.datetime]
     started_at: Mapped[dt.datetime | None]
@@ -195,8 +202,8 @@ class AgreementRow(Base):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     seq: Mapped[int] = mapped_column(Integer)
-    what: Mapped[str] = mapped_column(Text)
-    owner_name: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
+    what: Mapped[str] = mapped_column(EncryptedText("agreements.what"))
+    owner_name: Mapped[str | None] = mapped_column(EncryptedText("agreements.owner_name"))
     owner_role: Mapped[str | None] = mapped_column(String(16))
     owner_user_id: Mapped[int | None] = mapped_column(BigInteger)
     due: Mapped[dt.date | None] = mapped_column(Date)
@@ -237,7 +244,7 @@ class OutboxRow(Base):
         ForeignKey("meetings.id", ondelete="CASCADE"), index=True
     )
     method: Mapped[str] = mapped_column(String(16))
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    payload: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON("outbox.payload"))
     prompt: Mapped[bool] = mapped_column(Boolean)
     status: Mapped[str] = mapped_column(String(16))
     attempts: Mapped[int] = mapped_column(Integer)
@@ -261,3 +268,52 @@ Index(
     postgresql_where=_IS_PENDING,
 )
 Index("ix_outbox_chat_id_sent_at", OutboxRow.chat_id, OutboxRow.sent_at)
+
+
+class ConsentRow(Base):
+    """Consent to share a case with one external professional: who agreed, when, for what.
+
+    Recorded by the chair before the professional joins (parents, or the pupil
+    from `pupil_consent_age`). A withdrawn consent keeps its row, so the trail
+    shows it was once given; from `withdrawn_at` the professional gets nothing new.
+    """
+
+    __tablename__ = "consents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    professional_user_id: Mapped[int] = mapped_column(BigInteger)
+    professional_name: Mapped[str] = mapped_column(EncryptedText("consents.professional_name"))
+    # "parents" or "pupil": who agreed.
+    given_by: Mapped[str] = mapped_column(String(16))
+    purpose: Mapped[str] = mapped_column(EncryptedText("consents.purpose"))
+    recorded_by: Mapped[int] = mapped_column(BigInteger)
+    given_at: Mapped[dt.datetime]
+    withdrawn_at: Mapped[dt.datetime | None]
+
+
+class AuditEntry(Base):
+    """Who did what, when, on which case: never what they typed.
+
+    `action` is a `flows.audit.Action` value. Erasing a case erases its
+    entries; an `Erasure` row keeps how many there were.
+    """
+
+    __tablename__ = "audit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(BigInteger)
+    action: Mapped[str] = mapped_column(String(32))
+    at: Mapped[dt.datetime]
+
+
+class Erasure(Base):
+    """What is left of an erased case: when, why ("forget" or "retention"), how many rows."""
+
+    __tablename__ = "erasures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reason: Mapped[str] = mapped_column(String(16))
+    records: Mapped[int] = mapped_column(Integer)
+    at: Mapped[dt.datetime]

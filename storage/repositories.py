@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from .audit import AuditRepository
 from .bot_messages import BotMessageRepository
+from .case_export import CaseExportReader
 from .cases import CaseRepository
 from .chats import ChatRepository
+from .consents import ConsentRepository
+from .erasure import ErasureRepository
 from .meetings import MeetingRepository
 from .outbox import OutboxRepository
 from .schools import SchoolRepository
@@ -21,3 +25,7 @@ class Repositories:
         self.meetings = MeetingRepository(session, self.cases)
         self.bot_messages = BotMessageRepository(session)
         self.outbox = OutboxRepository(session)
+        self.consents = ConsentRepository(session)
+        self.audit = AuditRepository(session)
+        self.erasure = ErasureRepository(session)
+        self.case_export = CaseExportReader(session)

@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from .db import Database
 from .errors import ConcurrentUpdate
@@ -30,6 +31,27 @@ _RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
 # SQLite: another connection holds the lock longer than the busy timeout, or
 # a read snapshot went stale before this transaction could write.
 _RETRYABLE_SQLITE_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
+
+# PostgreSQL's word that the server cannot be reached or talked to now: connection
+# exceptions (class 08), too many connections, the server shutting down or
+# starting (including pg_terminate_backend's admin_shutdown), and a database
+# that does not accept connections (`ALLOW_CONNECTIONS false`, 55000).
+_DOWN_SQLSTATE_CLASSES = frozenset({"08"})
+_DOWN_SQLSTATES = frozenset({"53300", "57P01", "57P02", "57P03", "55000"})
+# SQLite: the file cannot be opened, read or written for now (a full disk, an
+# unmounted volume), or another process holds it longer than the retries waited.
+_DOWN_SQLITE_CODES = frozenset(
+    {
+        sqlite3.SQLITE_BUSY,
+        sqlite3.SQLITE_LOCKED,
+        sqlite3.SQLITE_IOERR,
+        sqlite3.SQLITE_CANTOPEN,
+        sqlite3.SQLITE_FULL,
+        sqlite3.SQLITE_READONLY,
+    }
+)
+# How deep to follow an error's causes (DBAPIError → driver error → socket error).
+_CAUSE_DEPTH = 8
 
 # Backoff before attempt n+1: a random wait up to BASE * 2**n, at most CAP.
 # The randomness keeps two colliding workers from colliding again in step.
@@ -77,3 +99,40 @@ def is_transient(exc: BaseException) -> bool:
     code = getattr(exc.orig, "sqlite_errorcode", None)
     # Extended codes (SQLITE_BUSY_SNAPSHOT = 517) carry the primary code in the low byte.
     return code is not None and code & 0xFF in _RETRYABLE_SQLITE_CODES
+
+
+def is_database_down(exc: BaseException) -> bool:
+    """Is the database out of reach (stopped, cut off, full), rather than the work wrong?
+
+    Work that failed this way succeeds unchanged once the database is back, so
+    the update behind it is kept and handled again (`bot/polling.py`); any other
+    failure is a bug in the work, which no retry would mend. A statement the
+    database refuses (a constraint, a missing table) is not "down": those fail
+    the same way every time.
+    """
+    seen = 0
+    current: BaseException | None = exc
+    while current is not None and seen < _CAUSE_DEPTH:
+        if _says_down(current):
+            return True
+        seen += 1
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def _says_down(exc: BaseException) -> bool:
+    if isinstance(exc, PoolTimeout):
+        return True  # every connection busy, or none could be made in time
+    if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated:
+            return True  # SQLAlchemy found the connection dead and dropped it
+        exc = exc.orig if exc.orig is not None else exc
+    if isinstance(exc, ConnectionError | TimeoutError):
+        # Raw socket failures of a driver connecting (refused, reset, no answer in time):
+        # the handlers make no other network calls that are not TelegramErrors.
+        return True
+    sqlstate = getattr(exc, "sqlstate", None)
+    if isinstance(sqlstate, str):
+        return sqlstate in _DOWN_SQLSTATES or sqlstate[:2] in _DOWN_SQLSTATE_CLASSES
+    code = getattr(exc, "sqlite_errorcode", None)
+    return isinstance(code, int) and code & 0xFF in _DOWN_SQLITE_CODES

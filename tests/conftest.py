@@ -7,6 +7,9 @@ PostgreSQL is found at ``TEST_POSTGRES_URL`` (default
 database of their own there and drop it at the end. Without a reachable
 server the PostgreSQL runs are skipped, except when ``CI=true``: CI must never
 pass with them skipped, so there they fail.
+
+Every test database is encrypted with `TEST_KEY`, as the running bot's is:
+the whole suite goes through the sealed column types.
 """
 
 from __future__ import annotations
@@ -21,11 +24,17 @@ import pytest
 import pytest_asyncio
 from sqlalchemy import URL, make_url
 
+from rondetafel.storage.crypto import Keyring, parse_key
 from rondetafel.storage.db import Database
 
 POSTGRES_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 )
+
+
+# 32 bytes of plain ASCII, base64: a key anyone may read, for tests only.
+TEST_KEY = "cm9uZGV0YWZlbCB0ZXN0IGtleSwgbm90IHNlY3JldCE="
+TEST_KEYRING = Keyring(parse_key(TEST_KEY))
 
 
 def _asyncpg_dsn(url: URL) -> str:
@@ -77,7 +86,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture
 async def db(database_url: str) -> AsyncIterator[Database]:
     """A `Database` on `database_url` with the schema at the newest revision."""
-    database = Database(database_url)
+    database = Database(database_url, keyring=TEST_KEYRING)
     await database.upgrade()
     try:
         yield database

@@ -12,6 +12,7 @@ from pathlib import Path
 from rondetafel.bot.app import build_application, start_services, stop_services
 from rondetafel.settings import Settings
 from rondetafel.storage.db import Database
+from tests.conftest import TEST_KEYRING
 from tests.support.recording import RecordingRequest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,7 +65,7 @@ async def test_the_running_bot_touches_the_heartbeat(tmp_path: Path) -> None:
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
         heartbeat_file=alive,
     )
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, keyring=TEST_KEYRING)
     app = build_application(
         settings, db, token="7000:TEST", request=RecordingRequest(), rate_limiter=False
     )

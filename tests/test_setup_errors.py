@@ -30,7 +30,7 @@ from rondetafel.cli import startup_line
 from rondetafel.settings import Settings
 from rondetafel.setup_errors import EXIT_SETUP, explain, masked_url
 from rondetafel.standin import BotApiStandIn
-from tests.conftest import POSTGRES_URL
+from tests.conftest import POSTGRES_URL, TEST_KEY
 
 TOKEN = "123456789:the-right-token-for-this-test-x"
 OTHER_TOKEN = "123456789:a-well-formed-token-but-not-this-bots"
@@ -61,6 +61,8 @@ def environment(**settings: str | None) -> dict[str, str]:
     names = {name.upper() for name in Settings.model_fields}
     env = {key: value for key, value in os.environ.items() if key.upper() not in names}
     env["TELEGRAM_API_URL"] = NOWHERE
+    # A key, so that `run` gets past it (tests/test_encryption_setup.py takes it away).
+    env["ENCRYPTION_KEY"] = TEST_KEY
     env.update({key: value for key, value in settings.items() if value is not None})
     return env
 

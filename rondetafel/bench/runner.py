@@ -22,6 +22,7 @@ from typing import Any
 from rondetafel.flows.script import Role
 from rondetafel.settings import Settings
 from rondetafel.standin import BotApiStandIn, RateLimits
+from rondetafel.storage.crypto import new_key
 
 from .child import BenchError, Child
 from .databases import describe, fresh_database
@@ -187,6 +188,8 @@ def _clean_env() -> dict[str, str]:
 def _bot_env(standin: BotApiStandIn, database_url: str, limits: bool) -> dict[str, str]:
     env = _clean_env() | {
         "BOT_TOKEN": TOKEN,
+        # Encrypted, as a real deployment is: its cost belongs in the numbers.
+        "ENCRYPTION_KEY": new_key(),
         "DATABASE_URL": database_url,
         "TELEGRAM_API_URL": standin.base_url,
         "TELEGRAM_FILE_URL": standin.base_file_url,

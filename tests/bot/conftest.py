@@ -15,6 +15,7 @@ from rondetafel.bot.context import SERVICES, RondetafelApp
 from rondetafel.flows.events import Button
 from rondetafel.settings import Settings
 from rondetafel.storage.db import Database
+from tests.conftest import TEST_KEYRING
 from tests.support.recording import Call, RecordingRequest
 from tests.support.updates import GroupChat, User
 
@@ -93,7 +94,7 @@ async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
         chat_messages_per_second=1000,
         group_messages_per_minute=100_000,
     )
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, keyring=TEST_KEYRING)
     request = RecordingRequest()
     now = [NOW]
     app = build_application(

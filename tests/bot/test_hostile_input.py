@@ -796,7 +796,7 @@ async def twenty_join(harness: Harness) -> None:
     (the text ≤ 4096, the keyboards ≤ 100 buttons), also an agreement's owner buttons."""
     await harness.send(harness.group.command(ANNA, "/overleg"))
     await harness.answer(ANNA, "S.B.")
-    roles = ("mentor", "parent", "care", "external")
+    roles = ("mentor", "parent", "care", "mentor")  # an external needs consent first
     people = [User(200 + i, f"<b>Ouder&Co {i:02d}</b> " + "é" * 44) for i in range(20)]
     for i, person in enumerate(people):
         await harness.press(person, Button.JOIN, roles[i % len(roles)])

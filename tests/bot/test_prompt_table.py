@@ -20,7 +20,8 @@ from rondetafel.bot.texts import texts
 from rondetafel.flows.effects import AskPupil, AskTurn, ShowAgreement, ShowEvaluation
 from rondetafel.flows.events import Button, Person, Pressed
 from rondetafel.flows.guard import refusal
-from rondetafel.flows.prompts import PROMPTS, Prompt, Who
+from rondetafel.flows.permissions import Action
+from rondetafel.flows.prompts import PROMPTS, Prompt
 from rondetafel.flows.script import MeetingKind, Role
 from rondetafel.flows.state import MeetingState, Status
 from tests.flows.builders import (
@@ -98,11 +99,11 @@ def live_keyboards(state: MeetingState) -> list[InlineKeyboardMarkup]:
     return [markup for markup in shown if markup is not None]
 
 
-def rightful(state: MeetingState, who: Who) -> Person:
-    """Someone who may press a button for `who`."""
-    if who is Who.ANYONE:
+def rightful(state: MeetingState, action: Action) -> Person:
+    """Someone who may press a button for `action`."""
+    if action is Action.JOIN:
         return OUTSIDER
-    if who in (Who.SPEAKER, Who.SPEAKER_OR_CHAIR) and state.current is not None:
+    if action in (Action.PASS, Action.AGREEMENT) and state.current is not None:
         return current_speaker(state)
     return CHAIR
 
@@ -117,10 +118,13 @@ def test_every_button_the_shell_shows_is_accepted_and_every_accepted_button_is_s
                     assert data is not None
                     shown.add((state.prompt, data.button))
                     rule = PROMPTS[state.prompt].buttons[data.button]
-                    if rule.who is Who.SPEAKER and state.current is None:
+                    if rule.action is Action.PASS and state.current is None:
                         continue  # "pass my turn" while nobody's turn: refused as such
-                    event = Pressed(rightful(state, rule.who), data.button, data.arg, data.step)
-                    assert refusal(state, event) is None, (state.prompt, data)
+                    who = rightful(state, rule.action)
+                    # An external professional's role button works once consent is recorded.
+                    consented = state.evolve(consented=(who.user_id,))
+                    event = Pressed(who, data.button, data.arg, data.step)
+                    assert refusal(consented, event) is None, (state.prompt, data)
     table = {(prompt, button) for prompt, rules in PROMPTS.items() for button in rules.buttons}
     # Stopping is confirmed on its own message, which exists once /stop was sent.
     assert shown == table

@@ -15,6 +15,7 @@ import pytest
 from rondetafel.autopilot import Autopilot
 from rondetafel.demo import DEMO_TOKEN, World
 from rondetafel.flows.script import Role
+from tests.conftest import TEST_KEY
 
 from .test_meetings import begin, summary_of
 
@@ -29,6 +30,8 @@ async def bot_process(
     env = {
         **os.environ,
         "BOT_TOKEN": DEMO_TOKEN,
+        # The same key for both runs: the second reads what the first stored.
+        "ENCRYPTION_KEY": TEST_KEY,
         "TELEGRAM_API_URL": world.standin.base_url,
         "TELEGRAM_FILE_URL": world.standin.base_file_url,
         "DATABASE_URL": f"sqlite+aiosqlite:///{database}",

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from rondetafel.flows.effects import Effect, Notice, Toast, Why
 from rondetafel.flows.events import (
     Button,
+    ConsentRecorded,
     Edited,
     Event,
     MeetingRequested,
@@ -178,6 +179,8 @@ def gather(
     if kind is not state.kind:
         state = press(state, chair, Button.KIND, kind.value).state
     for person, role in people:
+        if role is Role.EXTERNAL:  # the chair recorded the parents' consent first
+            state = transition(state, ConsentRecorded(person.user_id), NOW).state
         state = press(state, person, Button.JOIN, role.value).state
     if voiced_by is not None:
         state = press(state, voiced_by, Button.VOICE_PUPIL).state

@@ -3,16 +3,18 @@
 import pytest
 
 from rondetafel.flows.effects import AskTurn, Done, ShowMeeting, Toast, Why
-from rondetafel.flows.events import Button, Person
+from rondetafel.flows.events import Button, ConsentRecorded, Person
 from rondetafel.flows.prompts import Prompt
 from rondetafel.flows.script import MeetingKind, Role
 from rondetafel.flows.state import Status
+from rondetafel.flows.transition import transition
 
 from .builders import (
     CARE,
     CHAIR,
     EXTERNAL,
     MENTOR,
+    NOW,
     OLDER_PUPIL,
     OUTSIDER,
     PARENT,
@@ -42,7 +44,10 @@ KIND = MeetingKind.PUPIL_MEETING
     ],
 )
 def test_pressing_a_role_button_joins_the_meeting_in_that_role(person: Person, role: Role) -> None:
-    outcome = press(gather(KIND), person, Button.JOIN, role.value)
+    state = gather(KIND)
+    if role is Role.EXTERNAL:
+        state = transition(state, ConsentRecorded(person.user_id), NOW).state
+    outcome = press(state, person, Button.JOIN, role.value)
 
     joined = outcome.state.participant_of_user(person.user_id)
     assert joined is not None

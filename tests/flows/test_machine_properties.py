@@ -78,6 +78,7 @@ from rondetafel.flows.events import (
     StopRequested,
 )
 from rondetafel.flows.guard import refusal
+from rondetafel.flows.permissions import Action
 from rondetafel.flows.prompts import (
     DUE_CHOICES,
     EVALUATION_CHOICES,
@@ -86,7 +87,6 @@ from rondetafel.flows.prompts import (
     PROMPTS,
     Prompt,
     Step,
-    Who,
 )
 from rondetafel.flows.script import MeetingKind, PhaseType, Role
 from rondetafel.flows.state import Mark, MeetingState, Status
@@ -842,6 +842,9 @@ MUST_REACH = {
 # ---------------------------------------------------------------- the machine
 
 
+TURN_ACTIONS = (Action.PASS, Action.AGREEMENT)
+
+
 class MeetingMachine(RuleBasedStateMachine):
     reached: ClassVar[set[str]] = set()
 
@@ -939,12 +942,12 @@ class MeetingMachine(RuleBasedStateMachine):
         state = self.state
         rules = PROMPTS[state.prompt].buttons
         button = rnd.choice(sorted(rules))
-        who = rules[button].who
-        if rnd.random() < 0.2 or who is Who.ANYONE:
+        action = rules[button].action
+        if rnd.random() < 0.2 or action is Action.JOIN:
             person = rnd.choice(PEOPLE)
-        elif who is Who.PARTICIPANT:
+        elif action is Action.RELAY:
             person = rnd.choice([p for p in PEOPLE if state.participant_of_user(p.user_id)])
-        elif who in (Who.SPEAKER, Who.SPEAKER_OR_CHAIR) and state.current is not None:
+        elif action in TURN_ACTIONS and state.current is not None:
             person = self.speaker() if rnd.random() < 0.7 else self.chair()
         else:
             person = self.chair()

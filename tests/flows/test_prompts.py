@@ -42,7 +42,8 @@ from rondetafel.flows.events import (
     Pressed,
     StopRequested,
 )
-from rondetafel.flows.guard import may, refusal
+from rondetafel.flows.guard import allowed, refusal
+from rondetafel.flows.permissions import Action
 from rondetafel.flows.prompts import (
     DUE_CHOICES,
     EVALUATION_CHOICES,
@@ -53,7 +54,6 @@ from rondetafel.flows.prompts import (
     RUNNING_PROMPTS,
     Prompt,
     Step,
-    Who,
 )
 from rondetafel.flows.script import MeetingKind, Role
 from rondetafel.flows.state import Mark, MeetingState, Status
@@ -94,27 +94,33 @@ ACTIVE_PROMPTS = [p for p in Prompt if p is not Prompt.CLOSED]
 
 
 def refused_because(
-    state: MeetingState, who: Who, person: Person
+    state: MeetingState,
+    action: Action,
+    person: Person,
+    joining_as: Role | None = None,
+    *,
+    admin: bool = False,
 ) -> tuple[Why, tuple[tuple[str, str], ...]] | None:
-    """Why `person` may not act as `who` now, by the table's words; None if they may."""
+    """Why `person` may not do `action` now, in the matrix's words; None if they may."""
     chair = state.chair_participant()
     is_chair = person.user_id == chair.user_id
     only_chair = (Why.ONLY_CHAIR, (("name", chair.name),))
-    if who is Who.ANYONE:
-        return None
-    if who is Who.PARTICIPANT:
-        known = any(p.user_id == person.user_id for p in state.participants)
+    known = any(p.user_id == person.user_id for p in state.participants)
+    if action is Action.JOIN:
+        consented = person.user_id in state.consented
+        return (Why.NEEDS_CONSENT, ()) if joining_as is Role.EXTERNAL and not consented else None
+    if action is Action.RELAY:
         return None if known else (Why.NOT_PARTICIPANT, ())
-    if who is Who.CHAIR:
+    if action in (Action.LEAD, Action.SKIP, Action.BACK, Action.CLOSE_PHASE):
         return None if is_chair else only_chair
-    if who is Who.STOPPER:
-        asked = state.stop_requested_by == person.user_id
-        return None if is_chair or asked else only_chair
+    if action is Action.STOP:
+        return None if is_chair or admin else only_chair
+    if action is Action.AGREEMENT and is_chair:
+        return None  # the chair settles any agreement
     current = state.current
     if current is None:
         return Why.NO_TURN, ()
-    speaks = state.speaker_for(current).user_id == person.user_id
-    if speaks or (who is Who.SPEAKER_OR_CHAIR and is_chair):
+    if state.speaker_for(current).user_id == person.user_id:
         return None
     return Why.NOT_YOUR_TURN_BUTTON, (("name", current.name),)
 
@@ -132,7 +138,12 @@ def refusal_for(state: MeetingState, event: Pressed) -> Effect | None:
     elif event.command is None and event.step != carried_step(state, rule.step, event.step):
         why, clear = (Why.STALE_BUTTON, ()), rule.step is Step.PROMPT
     else:
-        why = refused_because(state, rule.who, event.by)
+        joining_as = (
+            Role(event.arg) if event.button is Button.JOIN and event.arg in set(Role) else None
+        )
+        # Who asked to stop is an admin (Telegram said so then): they may confirm.
+        asked = state.stop_requested_by == event.by.user_id
+        why = refused_because(state, rule.action, event.by, joining_as, admin=asked)
     if why is None:
         return None
     if event.command is not None:
@@ -319,11 +330,11 @@ def test_a_closed_meeting_accepts_nothing() -> None:
 
 def test_who_answers_each_prompt_by_a_reply() -> None:
     assert {prompt: rules.reply for prompt, rules in PROMPTS.items()} == {
-        Prompt.PUPIL: Who.CHAIR,
+        Prompt.PUPIL: Action.LEAD,
         Prompt.GATHERING: None,  # people join with buttons
-        Prompt.TURN: Who.SPEAKER,
-        Prompt.AGREEMENT: Who.SPEAKER_OR_CHAIR,  # a typed date
-        Prompt.EVALUATION: Who.CHAIR,  # a typed date
+        Prompt.TURN: Action.ANSWER,
+        Prompt.AGREEMENT: Action.AGREEMENT,  # a typed date
+        Prompt.EVALUATION: Action.LEAD,  # a typed date
         Prompt.CLOSED: None,
     }
 
@@ -331,8 +342,8 @@ def test_who_answers_each_prompt_by_a_reply() -> None:
 @pytest.mark.parametrize("prompt", ACTIVE_PROMPTS)
 def test_every_active_prompt_can_be_stopped_by_the_stopper(prompt: Prompt) -> None:
     rules = PROMPTS[prompt].buttons
-    assert rules[Button.STOP_YES].who is Who.STOPPER
-    assert rules[Button.STOP_NO].who is Who.STOPPER
+    assert rules[Button.STOP_YES].action is Action.STOP
+    assert rules[Button.STOP_NO].action is Action.STOP
 
 
 @pytest.mark.parametrize("prompt", sorted(RUNNING_PROMPTS))
@@ -344,12 +355,13 @@ def test_the_meeting_message_works_whatever_the_running_prompt(prompt: Prompt) -
     # The controls carry the meeting message's own step: a double tap acts once.
     for button in (Button.PASS, Button.SKIP, Button.BACK, Button.CLOSE_PHASE):
         assert rules[button].step is Step.CONTROLS
-    for button in (Button.SKIP, Button.BACK, Button.CLOSE_PHASE):
-        assert rules[button].who is Who.CHAIR
-    assert rules[Button.PASS].who is Who.SPEAKER
+    assert rules[Button.SKIP].action is Action.SKIP
+    assert rules[Button.BACK].action is Action.BACK
+    assert rules[Button.CLOSE_PHASE].action is Action.CLOSE_PHASE
+    assert rules[Button.PASS].action is Action.PASS
     # A side note is decided once, whatever the meeting asks meanwhile.
     for button in (Button.ACCEPT_NOTE, Button.DISMISS_NOTE):
-        assert rules[button].who is Who.CHAIR and rules[button].step is Step.NONE
+        assert rules[button].action is Action.LEAD and rules[button].step is Step.NONE
 
 
 def test_the_buttons_of_one_prompts_message_belong_to_that_prompt_alone() -> None:
@@ -365,9 +377,9 @@ def test_the_buttons_of_one_prompts_message_belong_to_that_prompt_alone() -> Non
         assert [p for p, b in CELLS if b is button] == [prompt]
     for button in (Button.OWNER, Button.DUE, Button.EVALUATION):
         assert PROMPTS[only[button]].buttons[button].step is Step.PROMPT
-    assert PROMPTS[Prompt.AGREEMENT].buttons[Button.OWNER].who is Who.SPEAKER_OR_CHAIR
-    assert PROMPTS[Prompt.AGREEMENT].buttons[Button.DUE].who is Who.SPEAKER_OR_CHAIR
-    assert PROMPTS[Prompt.EVALUATION].buttons[Button.EVALUATION].who is Who.CHAIR
+    assert PROMPTS[Prompt.AGREEMENT].buttons[Button.OWNER].action is Action.AGREEMENT
+    assert PROMPTS[Prompt.AGREEMENT].buttons[Button.DUE].action is Action.AGREEMENT
+    assert PROMPTS[Prompt.EVALUATION].buttons[Button.EVALUATION].action is Action.LEAD
 
 
 def test_the_quick_choices() -> None:
@@ -412,7 +424,7 @@ def test_a_press_is_refused_exactly_when_the_table_says_so(place: str) -> None:
 def nobodys_turn(prompt: Prompt, button: Button) -> bool:
     """A speaker's button while the meeting waits on nobody's turn: the meeting message
     keeps showing it, and it answers that it is nobody's turn."""
-    return PROMPTS[prompt].buttons[button].who is Who.SPEAKER and prompt not in ON_A_TURN
+    return PROMPTS[prompt].buttons[button].action is Action.PASS and prompt not in ON_A_TURN
 
 
 def test_a_press_by_an_allowed_person_with_the_right_step_passes_the_guard() -> None:
@@ -431,14 +443,15 @@ def test_a_press_by_an_allowed_person_with_the_right_step_passes_the_guard() -> 
 
 
 @pytest.mark.parametrize("place", list(STATES))
-def test_may_answers_as_the_table_means_each_who(place: str) -> None:
+def test_allowed_answers_as_the_matrix_means_each_meeting_action(place: str) -> None:
     state = STATES[place]
-    for who in Who:
+    for action in {rule.action for rules in PROMPTS.values() for rule in rules.buttons.values()}:
         for person in EVERYBODY:
-            assert may(state, who, person) == (refused_because(state, who, person) is None)
+            expected = refused_because(state, action, person) is None
+            assert allowed(state, action, person) == expected, (action, person)
 
 
-# ---------------------------------------------------------------- who may press, per Who
+# ---------------------------------------------------------------- who may press, per action
 
 
 def refusals_by_the_table(outcome: Outcome) -> list[Why]:
@@ -464,7 +477,7 @@ def assert_accepted(state: MeetingState, event: Pressed) -> Outcome:
 
 def test_anyone_may_join_also_who_is_not_in_the_meeting_yet() -> None:
     for state in (gathering(), running(), agreement_open(), evaluation()):
-        outcome = assert_accepted(state, a_press(state, OUTSIDER, Button.JOIN, Role.EXTERNAL))
+        outcome = assert_accepted(state, a_press(state, OUTSIDER, Button.JOIN, Role.MENTOR))
         assert state.participant_of_user(OUTSIDER.user_id) is None
         assert outcome.state.participant_of_user(OUTSIDER.user_id) is not None
 
@@ -478,7 +491,8 @@ def test_only_a_participant_may_say_the_pupil_is_not_in_the_chat() -> None:
         assert pupil.voiced_by == pid(place, MENTOR)
 
 
-CHAIR_CELLS = [(p, b) for p, b in CELLS if PROMPTS[p].buttons[b].who is Who.CHAIR]
+CHAIR_ONLY = (Action.LEAD, Action.SKIP, Action.BACK, Action.CLOSE_PHASE)
+CHAIR_CELLS = [(p, b) for p, b in CELLS if PROMPTS[p].buttons[b].action in CHAIR_ONLY]
 
 
 @pytest.mark.parametrize(("prompt", "button"), CHAIR_CELLS)
@@ -569,7 +583,8 @@ def allowed_presser(state: MeetingState, button: Button) -> Person:
     """Somebody who may press `button` now (the chair if nobody may)."""
     rule = PROMPTS[state.prompt].buttons[button]
     for person in EVERYBODY:
-        if refused_because(state, rule.who, person) is None:
+        asked = state.stop_requested_by == person.user_id
+        if refused_because(state, rule.action, person, Role.MENTOR, admin=asked) is None:
             return person
     assert nobodys_turn(state.prompt, button)
     return CHAIR

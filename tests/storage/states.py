@@ -68,6 +68,8 @@ EVERY_FIELD = MeetingState(
     evaluation_date=dt.date(2025, 12, 19),
     hinted_users=(7_999_999_999,),
     stop_requested_by=7_999_999_998,  # a group admin, not a participant
+    consented=(7_999_999_997,),
+    withdrawn=(3,),
     started_at=dt.datetime(2025, 10, 26, 1, 59, 59, 999_999, tzinfo=dt.UTC),
     finished_at=dt.datetime(2025, 10, 26, 2, 30, tzinfo=AMSTERDAM, fold=0),
 )

@@ -187,6 +187,8 @@ any_states = st.builds(
     evaluation_date=_optional(dates),
     hinted_users=_tuples(big_ints),
     stop_requested_by=_optional(big_ints),
+    consented=_tuples(big_ints),
+    withdrawn=_tuples(small_ints),
     started_at=_optional(aware_times),
     finished_at=_optional(aware_times),
 )
@@ -316,6 +318,8 @@ V1_READS_AS: dict[str, tuple[Status, Prompt, MeetingKind]] = {
 V1_ACTIVE = [name for name, (status, _, _) in V1_READS_AS.items() if status is not Status.FINISHED]
 # What version 2 reads differently; everything else must read as it was stored.
 V1_CHANGED = {"v", "status", "kind", "prompt", "controls", "agreements"}
+# Fields added later with a default: written from then on, read from version 1 as empty.
+V1_ADDED = {"consented", "withdrawn"}
 V1_GONE = {"awaiting", "starter", "skipped_phases"}
 
 
@@ -355,7 +359,8 @@ def test_a_version_1_state_reads_where_the_meeting_was_and_is_written_back_as_ve
         # Version 2 counts the turn answered once one of the reply's agreements is recorded.
         kept -= {"answered_this_turn"}
     assert {key: written[key] for key in kept} == {key: data[key] for key in kept}
-    assert set(written) == (set(data) - V1_GONE) | V1_CHANGED
+    assert set(written) == (set(data) - V1_GONE) | V1_CHANGED | V1_ADDED
+    assert (state.consented, state.withdrawn) == ((), ())
     for before, after in zip(data["agreements"], written["agreements"], strict=True):
         assert after == before | {"owner": after["owner"], "ongoing": False, "line": 0, "lines": 0}
     assert_exact(state)

@@ -96,8 +96,9 @@ async def test_a_meeting_started_in_a_forum_topic_keeps_its_topic_when_loaded_an
     saved = await save(db, created, running)
 
     assert (created.thread_id, saved.thread_id) == (TOPIC, TOPIC)
+    assert saved.case_id is not None  # running: the pupil is named, the case is linked
     assert await get(db, created.id) == LoadedMeeting(
-        created.id, GROUP, TOPIC, 2, running(created.id)
+        created.id, GROUP, TOPIC, 2, running(created.id), saved.case_id
     )
 
 
@@ -116,7 +117,8 @@ async def test_saving_stores_the_new_state_and_bumps_the_version(db: Database) -
 
     saved = await save(db, created, running)
 
-    assert saved == LoadedMeeting(created.id, GROUP, None, 2, running(created.id))
+    assert saved.case_id is not None
+    assert saved == LoadedMeeting(created.id, GROUP, None, 2, running(created.id), saved.case_id)
     assert await get(db, created.id) == saved
 
 
@@ -313,7 +315,10 @@ async def test_a_state_with_every_field_and_telegram_size_ids_reads_back_from_th
     created = await in_transaction(db, work)
 
     stored = await get(db, created.id)
-    assert stored == LoadedMeeting(created.id, GROUP, None, 1, every_field(created.id))
+    assert stored.case_id is not None
+    assert stored == LoadedMeeting(
+        created.id, GROUP, None, 1, every_field(created.id), stored.case_id
+    )
     assert stored.chat_id == -1001234567890123
 
 
@@ -337,7 +342,9 @@ async def test_a_meeting_saved_before_the_upgrade_goes_on_and_is_saved_in_the_ne
     going_on = drive(loaded.state, Replied(PARENT, "vrijdag", 30))
     assert going_on.agreement(2).due == dt.date(2025, 3, 14)
     saved = await in_transaction(db, lambda repos: repos.meetings.save(loaded, going_on, LATER))
-    assert await get(db, loaded.id) == saved == LoadedMeeting(loaded.id, GROUP, None, 6, going_on)
+    expected = LoadedMeeting(loaded.id, GROUP, None, 6, going_on, saved.case_id)
+    assert saved.case_id is not None
+    assert await get(db, loaded.id) == saved == expected
     async with db.session() as session:
         stored = await session.scalar(select(Meeting.state).where(Meeting.id == loaded.id))
     assert stored is not None and stored["v"] == 2

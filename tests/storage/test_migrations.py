@@ -33,7 +33,18 @@ from rondetafel.storage.unit_of_work import in_transaction
 from .states import NOW, V1_STATES
 
 REPOSITORY = Path(__file__).resolve().parents[2]
-TABLES = {"schools", "chats", "cases", "meetings", "agreements", "bot_messages", "outbox"}
+TABLES = {
+    "schools",
+    "chats",
+    "cases",
+    "meetings",
+    "agreements",
+    "bot_messages",
+    "outbox",
+    "consents",
+    "audit",
+    "erasures",
+}
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
@@ -61,7 +72,7 @@ async def test_upgrading_an_empty_database_creates_every_table_from_any_working_
         assert await tables(db) == set()
         await db.upgrade()
         assert await tables(db) == TABLES
-        assert await revision(db) == HEAD == "0003"
+        assert await revision(db) == HEAD == "0005"
     finally:
         await db.dispose()
 

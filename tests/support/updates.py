@@ -63,6 +63,15 @@ class GroupChat:
         entities = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         return self._update(message=self._message(user, text=text, entities=entities))
 
+    def command_replying(self, user: User, text: str, author: User) -> Update:
+        """A command sent as a reply to a message `author` wrote in the group."""
+        command = text.split()[0]
+        entities = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        theirs = self._message(author, text="Goedemiddag allemaal")
+        return self._update(
+            message=self._message(user, text=text, entities=entities, reply_to_message=theirs)
+        )
+
     def reply(self, user: User, text: str, to: int) -> Update:
         return self._update(
             message=self._message(user, text=text, reply_to_message=self._bot_message(to))

@@ -1,0 +1,277 @@
+"""Long polling that confirms an update to Telegram only once it is handled.
+
+python-telegram-bot's own Updater confirms a batch of updates (by the offset
+of its next getUpdates call) as soon as it has put them on its queue, before
+any handler stored them: if the database is down at that moment, or the bot
+stops, those updates are gone. This Updater takes its place, so that
+`Application.run_polling` (`rondetafel run`) and the demo start it as before:
+
+- it hands each new update to the Application's update processor
+  (`PerChatOrder`: chats at once, one chat in order) itself, without the queue;
+- the offset moves only over updates that are finished (`Confirmations`):
+  stored, or deliberately ignored, or failed for a bug (apologised for by
+  `handlers.on_error`, and not tried again, so that one bad update cannot hold
+  the bot up);
+- an update that failed because the database is out of reach (`outage.py`)
+  is handled again after a growing pause, still in its chat's turn, until the
+  database is back; nothing after it is confirmed meanwhile, and if the bot
+  stops first, Telegram hands it out again after the restart. (So do the
+  updates after it; one of another chat that was stored meanwhile is then
+  handled a second time: which updates were handled is known in this process
+  only, `seen_updates.py`. Losing none comes first.)
+
+While an update is unfinished Telegram answers every getUpdates at once (with
+that update again), so there is no long poll then: the loop waits until the
+updates under way are finished, or a moment passes, before it asks again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import Callable, Sequence
+
+from telegram import Update
+from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.ext import Updater
+
+from .confirmations import Confirmations
+from .context import RondetafelApp
+from .outage import Attempt, current_attempt
+
+log = logging.getLogger(__name__)
+
+# Handling an update again while the database is down: after 0.25 s, 0.5 s …
+# at most this often, so a database that comes back is noticed within seconds.
+RETRY_FIRST = 0.25
+RETRY_MAX = 5.0
+# While updates are under way, ask Telegram for newer ones after this long at the
+# latest (a chat that is slow must not keep the others' updates waiting), and
+# less often while nothing finishes (each answer repeats the unfinished ones).
+BUSY_POLL_FIRST = 0.1
+BUSY_POLL_MAX = 2.0
+# getUpdates failing (5xx, a dropped connection): ask again after 0.25 s … 30 s.
+FAILED_POLL_FIRST = 0.25
+FAILED_POLL_MAX = 30.0
+# How long `stop` waits for updates under way before it gives up on them
+# (they stay unconfirmed: Telegram hands them out again after the restart).
+STOP_GRACE = 10.0
+
+ErrorCallback = Callable[[TelegramError], None]
+
+
+class ConfirmingUpdater(Updater):
+    def __init__(self, application: RondetafelApp) -> None:
+        super().__init__(application.bot, application.update_queue)
+        self._application = application
+        self._confirmations = Confirmations()
+        self._handling: set[asyncio.Task[None]] = set()
+        self._stopping = asyncio.Event()
+        self._idle = asyncio.Event()  # set while no update is under way
+        self._idle.set()
+        self._polling: asyncio.Task[None] | None = None
+        self._allowed_updates: Sequence[str] | None = None
+        self._told_offset = 0  # the offset of the last answered getUpdates call
+        # Chats with an update left unfinished on stopping (None: updates of no chat).
+        self._given_up: set[int | None] = set()
+
+    @property
+    def offset(self) -> int:
+        """The offset the next getUpdates call confirms up to (tests, logs)."""
+        return self._confirmations.offset
+
+    # ------------------------------------------------------------ starting and stopping
+
+    async def start_polling(
+        self,
+        poll_interval: float = 0.0,
+        timeout: float | dt.timedelta = dt.timedelta(seconds=10),  # noqa: ASYNC109 (the base's name)
+        bootstrap_retries: int = 0,
+        allowed_updates: Sequence[str] | None = None,
+        drop_pending_updates: bool | None = None,
+        error_callback: ErrorCallback | None = None,
+    ) -> asyncio.Queue[object]:
+        if self.running:
+            raise RuntimeError("This Updater is already running!")
+        if not self._initialized:
+            raise RuntimeError("This Updater was not initialized via `Updater.initialize`!")
+        # As python-telegram-bot's Updater: no webhook may be set while polling.
+        await self.bot.delete_webhook(drop_pending_updates=bool(drop_pending_updates))
+        self._running = True
+        self._stopping.clear()
+        self._given_up.clear()
+        self._allowed_updates = allowed_updates
+        self._polling = asyncio.create_task(
+            self._poll(poll_interval, _period(timeout), error_callback),
+            name="ConfirmingUpdater:polling",
+        )
+        return self.update_queue
+
+    async def stop(self) -> None:
+        """Stop asking; let the updates under way finish; confirm what is finished."""
+        if not self.running:
+            raise RuntimeError("This Updater is not running!")
+        self._running = False
+        self._stopping.set()  # ends the waits: a retry pause, a long poll
+        if self._polling is not None:
+            self._polling.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._polling
+            self._polling = None
+        if self._handling:
+            _, late = await asyncio.wait(self._handling, timeout=STOP_GRACE)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
+        if self._confirmations.offset > self._told_offset:
+            try:
+                await self.bot.get_updates(
+                    offset=self._confirmations.offset,
+                    timeout=0,
+                    allowed_updates=self._allowed_updates,
+                )
+            except TelegramError as error:
+                # Not lost: Telegram hands them out again after the restart (handled twice).
+                log.warning("could not confirm the last updates on stopping: %s", error)
+
+    # ------------------------------------------------------------ asking Telegram
+
+    async def _poll(
+        self,
+        poll_interval: float,
+        long_poll: dt.timedelta,
+        error_callback: ErrorCallback | None,
+    ) -> None:
+        failed_pause = 0.0
+        busy_pause = BUSY_POLL_FIRST
+        while not self._stopping.is_set():
+            offset = self._confirmations.offset
+            try:
+                updates = await self._get_updates(offset, long_poll)
+            except RetryAfter as error:
+                seconds = _seconds(error.retry_after)
+                log.warning("Telegram asks to wait %.0f s before getUpdates", seconds)
+                await self._pause(seconds)
+                continue
+            except InvalidToken:
+                log.exception("Telegram refused the token; polling stops")
+                return
+            except NetworkError as error:  # 5xx, a time-out, a dropped connection
+                failed_pause = _grow(failed_pause, FAILED_POLL_FIRST, FAILED_POLL_MAX)
+                log.warning("getUpdates failed (%s); again in %.2f s", error, failed_pause)
+                await self._pause(failed_pause)
+                continue
+            except TelegramError as error:  # a conflict with another instance, say
+                if error_callback is not None:
+                    error_callback(error)
+                else:
+                    log.error("getUpdates failed: %s", error)
+                failed_pause = _grow(failed_pause, FAILED_POLL_FIRST, FAILED_POLL_MAX)
+                await self._pause(failed_pause)
+                continue
+            except Exception:
+                # An answer python-telegram-bot could not read: nothing of it was
+                # confirmed, so nothing is lost; polling must not end over it.
+                failed_pause = _grow(failed_pause, FAILED_POLL_FIRST, FAILED_POLL_MAX)
+                log.exception("could not read what getUpdates answered")
+                await self._pause(failed_pause)
+                continue
+            failed_pause = 0.0
+            self._dispatch(updates)
+            if self._confirmations.unfinished:
+                # Telegram would answer the next call at once, repeating what is under
+                # way: wait for it to finish, or a moment if it takes long; longer
+                # moments while nothing finishes (the database is down, say).
+                idle = await self._until_idle(busy_pause)
+                moved = self._confirmations.offset != offset
+                busy_pause = (
+                    BUSY_POLL_FIRST if idle or moved else min(BUSY_POLL_MAX, busy_pause * 2)
+                )
+                continue
+            busy_pause = BUSY_POLL_FIRST
+            if poll_interval:
+                await self._pause(poll_interval)
+
+    async def _get_updates(self, offset: int, long_poll: dt.timedelta) -> tuple[Update, ...]:
+        updates = await self.bot.get_updates(
+            offset=offset, timeout=long_poll, allowed_updates=self._allowed_updates
+        )
+        # Only an answered call surely confirmed: after a failed one, `stop` confirms again.
+        self._told_offset = offset
+        return updates
+
+    def _dispatch(self, updates: Sequence[Update]) -> None:
+        for update in updates:
+            if not self._confirmations.fetched(update.update_id):
+                continue  # under way already: Telegram repeats what is not confirmed
+            self._idle.clear()
+            task = asyncio.create_task(self._handle(update), name=f"update {update.update_id}")
+            self._handling.add(task)
+            task.add_done_callback(self._handling.discard)
+
+    # ------------------------------------------------------------ handling one update
+
+    async def _handle(self, update: Update) -> None:
+        processor = self._application.update_processor
+        try:
+            # Through the processor, so the retries, too, happen in the chat's turn.
+            await processor.process_update(update, self._attempts(update))
+        except Exception:
+            # python-telegram-bot itself failed (the handlers' errors never get here):
+            # as with a bug in a handler, move on.
+            log.exception("update %s could not be handled", update.update_id)
+            self._finished(update)
+
+    async def _attempts(self, update: Update) -> None:
+        """Handle `update` until it is done, or the updater stops (then it stays unconfirmed)."""
+        chat = update.effective_chat.id if update.effective_chat is not None else None
+        if chat in self._given_up:
+            # An earlier update of this chat waits for the restart: this one must follow it.
+            return
+        pause = RETRY_FIRST
+        while True:
+            attempt = Attempt()
+            current_attempt.set(attempt)  # this task's own context: see outage.py
+            await self._application.process_update(update)
+            if not attempt.database_down:
+                self._finished(update)
+                return
+            if await self._pause(pause):
+                self._given_up.add(chat)
+                return
+            pause = min(RETRY_MAX, pause * 2)
+
+    def _finished(self, update: Update) -> None:
+        self._confirmations.finished(update.update_id)
+        if not self._confirmations.unfinished:
+            self._idle.set()
+
+    # ------------------------------------------------------------ waiting
+
+    async def _pause(self, seconds: float) -> bool:
+        """Wait `seconds`, or less if the updater stops: True if it stops."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(seconds):
+                await self._stopping.wait()
+        return self._stopping.is_set()
+
+    async def _until_idle(self, seconds: float) -> bool:
+        """Wait until no update is under way, at most `seconds`: True if none is."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(seconds):
+                await self._idle.wait()
+        return self._idle.is_set()
+
+
+def _grow(pause: float, first: float, most: float) -> float:
+    return first if pause == 0 else min(most, pause * 2)
+
+
+def _period(value: float | dt.timedelta) -> dt.timedelta:
+    return value if isinstance(value, dt.timedelta) else dt.timedelta(seconds=value)
+
+
+def _seconds(value: float | dt.timedelta) -> float:
+    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)

@@ -1,0 +1,48 @@
+"""The audit trail of a case: who did what, when. Never what anyone typed.
+
+An entry names the case, the Telegram user (None for what the bot did by
+itself) and the action, a short string such as "export" or "close"; the
+meeting's own actions are written by the meeting's side. Erasing the case
+erases its entries (`erasure.py`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from .models import AuditEntry
+
+# The actions the case's own commands write (bot/case_commands.py).
+EXPORTED = "export"
+CLOSED = "close"
+READ_AUDIT = "read_audit"
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    user_id: int | None
+    action: str
+    at: dt.datetime
+
+
+class AuditRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, case_id: int, user_id: int | None, action: str, at: dt.datetime) -> None:
+        await self._session.execute(
+            insert(AuditEntry).values(case_id=case_id, user_id=user_id, action=action, at=at)
+        )
+
+    async def for_case(self, case_id: int) -> list[AuditRecord]:
+        """The case's entries, oldest first."""
+        rows = await self._session.execute(
+            select(AuditEntry.user_id, AuditEntry.action, AuditEntry.at)
+            .where(AuditEntry.case_id == case_id)
+            .order_by(AuditEntry.at, AuditEntry.id)
+        )
+        return [AuditRecord(user_id, action, at) for user_id, action, at in rows]
