@@ -30,14 +30,29 @@ CONTROL_COMMANDS: dict[str, Button] = {
     "next": Button.CLOSE_PHASE,
     "volgende": Button.CLOSE_PHASE,
 }
+CONSENT = N_("Consent for an external professional (chair, as a reply to them)")
+EXPORT = N_("All data of the pupil's case, sent to you privately (chair)")
+AUDIT = N_("Who did what in the case, sent to you privately (chair)")
+CLOSE = N_("Close the case: the support has ended (chair)")
+FORGET = N_("Erase the case and everything in it (chair)")
 GROUP_MENU = {
     "nl": (
         ("overleg", N_("Start a support meeting")),
         ("voorzitter", N_("Take over the chair (group admins)")),
+        ("toestemming", CONSENT),
+        ("export", EXPORT),
+        ("logboek", AUDIT),
+        ("afsluiten", CLOSE),
+        ("vergeet", FORGET),
     ),
     "en": (
         ("meeting", N_("Start a support meeting")),
         ("chair", N_("Take over the chair (group admins)")),
+        ("consent", CONSENT),
+        ("export", EXPORT),
+        ("audit", AUDIT),
+        ("close", CLOSE),
+        ("forget", FORGET),
     ),
 }
 SHARED_GROUP = (

@@ -176,6 +176,21 @@ async def test_the_command_menu_is_registered_in_dutch_and_english(harness: Harn
     assert english[0].params["commands"][0]["command"] == "meeting"
 
 
+async def test_every_command_in_a_menu_is_one_the_bot_answers(harness: Harness) -> None:
+    from telegram.ext import CommandHandler
+
+    handled = {
+        command
+        for handlers in harness.app.handlers.values()
+        for handler in handlers
+        if isinstance(handler, CommandHandler)
+        for command in handler.commands
+    }
+    menus = harness.request.sent("setMyCommands")
+    shown = {entry["command"] for call in menus for entry in call.params["commands"]}
+    assert shown and shown <= handled
+
+
 async def stored_points(harness: Harness, phase: str) -> list[str]:
     from rondetafel.storage.repositories import Repositories
     from rondetafel.storage.unit_of_work import in_transaction
