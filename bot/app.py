@@ -122,6 +122,7 @@ async def start_services(app: RondetafelApp) -> None:
     """
     services: Services = app.bot_data[SERVICES]
     await services.db.upgrade()
+    services.seen.recorded_before_start = await services.decider.newest_handled()
     await register_commands(app.bot)
     await services.sender.start()
     services.housekeeping.start()

@@ -40,6 +40,7 @@ from .incoming import Origin
 from .operations import ClearButtons, Operation, Send, SendDocument
 from .outgoing import rows_for
 from .present import report_filename
+from .seen_updates import record_handled
 from .sender import Sender
 from .templating import render_report
 from .texts import WHY, Texts, texts
@@ -214,6 +215,7 @@ class CaseDesk:
             outcome = await decide(repos)
             # The outbox's times are Telegram's wall clock, as in decide.py.
             await repos.outbox.add(outcome.rows, utcnow())
+            await record_handled(repos, caller.origin)
             return outcome
 
         async def decide(repos: Repositories) -> Outcome:

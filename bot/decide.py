@@ -52,6 +52,7 @@ from .incoming import Origin
 from .operations import Answer, ClearButtons, Operation, Send
 from .outgoing import rows_for
 from .present import Presenter
+from .seen_updates import record_handled
 from .sender import Sender
 from .texts import texts
 
@@ -114,9 +115,24 @@ class Decider:
                 reply_to=origin.message_id,
             )
             await repos.outbox.add(rows, utcnow())
+            await record_handled(repos, origin)
 
         await self._transaction(owe)
         self.sender.wake(origin.chat_id)
+
+    async def newest_handled(self) -> int | None:
+        async def read(repos: Repositories) -> int | None:
+            return await repos.handled_updates.newest()
+
+        return await self._transaction(read)
+
+    async def handled_before(self, update_id: int) -> bool:
+        """Was this update's effect stored before (by a run before a restart)?"""
+
+        async def read(repos: Repositories) -> bool:
+            return await repos.handled_updates.handled(update_id)
+
+        return await self._transaction(read)
 
     async def language(self, chat_id: int) -> str:
         """The language the bot speaks in this chat."""
@@ -214,6 +230,7 @@ class Decider:
             operations.insert(0, ClearButtons(origin.pressed_message_id))
         rows = self._rows(origin, loaded, [op for op in operations if not isinstance(op, Answer)])
         await repos.outbox.add(rows, utcnow())
+        await record_handled(repos, origin)
         answer = " ".join(a.text for a in answers) or None
         return Decision(loaded.id if loaded else None, answer, bool(rows))
 

@@ -264,7 +264,12 @@ async def on_error(update: object, context: Context) -> None:
 
 async def on_every_update(update: Update, context: Context) -> None:
     """An update that comes a second time goes no further (see `seen_updates.py`)."""
-    if context.services.seen.again(update.update_id):
+    services = context.services
+    if services.seen.again(update.update_id):
+        raise ApplicationHandlerStop
+    if services.seen.maybe_handled_before(
+        update.update_id
+    ) and await services.decider.handled_before(update.update_id):
         raise ApplicationHandlerStop
 
 

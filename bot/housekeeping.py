@@ -30,6 +30,9 @@ HEARTBEAT_EVERY = dt.timedelta(seconds=30)
 # Delivered outbox rows hold what people typed; the budget needs one minute of
 # them, and an hour leaves room to look into a problem.
 KEEP_DELIVERED = dt.timedelta(hours=1)
+# Telegram hands out an unconfirmed update for 24 hours: a record older than
+# that can no longer meet its update again.
+KEEP_HANDLED_UPDATES = dt.timedelta(days=2)
 
 
 class Housekeeping:
@@ -48,6 +51,7 @@ class Housekeeping:
         before = utcnow() - KEEP_DELIVERED
 
         async def forget(repos: Repositories) -> int:
+            await repos.handled_updates.forget_before(utcnow() - KEEP_HANDLED_UPDATES)
             return await repos.outbox.forget_delivered(before)
 
         forgotten = await in_transaction(self.db, forget)

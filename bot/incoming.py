@@ -20,6 +20,8 @@ class Origin:
     thread_id: int | None = None
     query_id: str | None = None  # the button press to answer
     pressed_message_id: int | None = None
+    # The Telegram update, recorded as handled with what it changed (`seen_updates.py`).
+    update_id: int | None = None
 
 
 def person(user: User) -> Person:
@@ -46,6 +48,7 @@ def origin_of(update: Update) -> Origin:
         thread_id=thread,
         query_id=query.id if query else None,
         pressed_message_id=message.message_id if query and message else None,
+        update_id=update.update_id,
     )
 
 

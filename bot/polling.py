@@ -16,9 +16,8 @@ stops, those updates are gone. This Updater takes its place, so that
   is handled again after a growing pause, still in its chat's turn, until the
   database is back; nothing after it is confirmed meanwhile, and if the bot
   stops first, Telegram hands it out again after the restart. (So do the
-  updates after it; one of another chat that was stored meanwhile is then
-  handled a second time: which updates were handled is known in this process
-  only, `seen_updates.py`. Losing none comes first.)
+  updates after it; one of another chat that was stored meanwhile is
+  recognised then by its id, stored with its effect: `seen_updates.py`.)
 
 While an update is unfinished Telegram answers every getUpdates at once (with
 that update again), so there is no long poll then: the loop waits until the

@@ -308,6 +308,21 @@ class AuditEntry(Base):
     at: Mapped[dt.datetime]
 
 
+class HandledUpdate(Base):
+    """A Telegram update whose effect is stored, written in the same transaction.
+
+    Long polling confirms updates only in order (`bot/polling.py`): after a
+    restart Telegram hands out again every update after the last confirmed
+    one, some of which were already handled. Only ids and times: kept two days
+    (Telegram keeps an update for 24 hours).
+    """
+
+    __tablename__ = "handled_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    at: Mapped[dt.datetime]
+
+
 class Erasure(Base):
     """What is left of an erased case: when, why ("forget" or "retention"), how many rows."""
 

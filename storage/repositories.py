@@ -11,6 +11,7 @@ from .cases import CaseRepository
 from .chats import ChatRepository
 from .consents import ConsentRepository
 from .erasure import ErasureRepository
+from .handled_updates import HandledUpdateRepository
 from .meetings import MeetingRepository
 from .outbox import OutboxRepository
 from .schools import SchoolRepository
@@ -26,6 +27,7 @@ class Repositories:
         self.bot_messages = BotMessageRepository(session)
         self.outbox = OutboxRepository(session)
         self.consents = ConsentRepository(session)
+        self.handled_updates = HandledUpdateRepository(session)
         self.audit = AuditRepository(session)
         self.erasure = ErasureRepository(session)
         self.case_export = CaseExportReader(session)

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from telegram import Update
 
+from rondetafel.bot import outgoing
 from rondetafel.bot.app import build_application, start_services, stop_services
 from rondetafel.bot.callback_data import decode
 from rondetafel.bot.context import SERVICES, RondetafelApp
@@ -83,6 +84,14 @@ class Harness:
         await self.answer(ANNA, pupil)
         await self.press(MO, Button.JOIN, "mentor")
         await self.press(FATMA, Button.JOIN, "parent")
+
+
+@pytest.fixture(autouse=True)
+def no_lazy_edits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A join list waits 2 s for the next join (`outgoing.LAZY_EDIT_SECONDS`); these tests
+    look at what is said, not at how edits are merged (tests/e2e counts those), so they
+    need not wait: every edit is then delivered, which only adds calls to check."""
+    monkeypatch.setattr(outgoing, "LAZY_EDIT_SECONDS", 0.0)
 
 
 @pytest.fixture

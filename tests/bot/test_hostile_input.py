@@ -25,7 +25,6 @@ from typing import Any
 import pytest
 from telegram import Update
 
-from rondetafel.bot import outgoing
 from rondetafel.bot.callback_data import ButtonData, encode
 from rondetafel.flows.events import Button
 from rondetafel.flows.prompts import Prompt
@@ -63,13 +62,6 @@ FIRST_PHASE = "meeting_goals"
 OTHER_GROUP = -1009876543210
 _update_ids = itertools.count(900_000)
 _message_ids = itertools.count(90_000)
-
-
-@pytest.fixture(autouse=True)
-def no_lazy_edits(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A join list waits 2 s for the next join (`outgoing.LAZY_EDIT_SECONDS`); here it need not,
-    so that the file stays fast. Every edit is then delivered, which only adds calls to check."""
-    monkeypatch.setattr(outgoing, "LAZY_EDIT_SECONDS", 0.0)
 
 
 # ---------------------------------------------------------------- helpers

@@ -44,6 +44,7 @@ TABLES = {
     "consents",
     "audit",
     "erasures",
+    "handled_updates",
 }
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 
@@ -72,7 +73,7 @@ async def test_upgrading_an_empty_database_creates_every_table_from_any_working_
         assert await tables(db) == set()
         await db.upgrade()
         assert await tables(db) == TABLES
-        assert await revision(db) == HEAD == "0005"
+        assert await revision(db) == HEAD == "0006"
     finally:
         await db.dispose()
 
