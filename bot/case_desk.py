@@ -22,6 +22,7 @@ from rondetafel.clock import Clock, utcnow
 from rondetafel.flows.effects import Why
 from rondetafel.flows.events import Person
 from rondetafel.flows.permissions import Action, May, actors, may
+from rondetafel.flows.prompts import CASE_PROMPTS, CaseButton, CasePrompt
 from rondetafel.flows.state import MeetingState, Status
 from rondetafel.settings import Settings
 from rondetafel.storage.audit import CLOSED, EXPORTED, READ_AUDIT
@@ -202,7 +203,9 @@ class CaseDesk:
             # Added after the erasure, unmarked: the group learns that it happened, not what.
             return self._owe(caller, None, [*clear, Send(t.html(say.ERASED))], reply=False)
 
-        return await self._run(caller, Action.ERASE, act, stale_if_none=True)
+        button = CaseButton.FORGET_YES if data.confirm else CaseButton.FORGET_NO
+        action = CASE_PROMPTS[CasePrompt.CONFIRM_FORGET][button]
+        return await self._run(caller, action, act, stale_if_none=True)
 
     # ------------------------------------------------------------ one transaction
 

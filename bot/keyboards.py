@@ -16,10 +16,13 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from rondetafel.flows.events import Button
 from rondetafel.flows.markers import N_
 from rondetafel.flows.prompts import (
+    CASE_PROMPTS,
     DUE_CHOICES,
     EVALUATION_CHOICES,
     ONGOING,
     PROMPTS,
+    CaseButton,
+    CasePrompt,
     Prompt,
     Step,
 )
@@ -143,16 +146,21 @@ def confirm_stop(state: MeetingState, t: Texts) -> InlineKeyboardMarkup | None:
     )
 
 
+_CASE_LABELS = {CaseButton.FORGET_YES: FORGET_YES, CaseButton.FORGET_NO: FORGET_NO}
+
+
 def confirm_forget(t: Texts, case_id: int, asked: int) -> InlineKeyboardMarkup:
-    """/forget's question: the case's own buttons, outside any meeting's prompt table."""
+    """/forget's question: the buttons the case's prompt table lists for it."""
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(t(label), callback_data=encode_forget(data))
-                for label, data in (
-                    (FORGET_YES, ForgetData(case_id, True, asked)),
-                    (FORGET_NO, ForgetData(case_id, False, asked)),
+                InlineKeyboardButton(
+                    t(_CASE_LABELS[button]),
+                    callback_data=encode_forget(
+                        ForgetData(case_id, button is CaseButton.FORGET_YES, asked)
+                    ),
                 )
+                for button in CASE_PROMPTS[CasePrompt.CONFIRM_FORGET]
             ]
         ]
     )

@@ -119,3 +119,27 @@ RUNNING_PROMPTS = ON_A_TURN | {Prompt.EVALUATION}
 DUE_CHOICES = (7, 14, 42)
 EVALUATION_CHOICES = (14, 42, 56)
 ONGOING = "o"  # the argument of the "ongoing" button
+
+
+# ---------------------------------------------------------------- the case's own prompts
+
+
+class CasePrompt(StrEnum):
+    """What a case asks outside any meeting."""
+
+    CONFIRM_FORGET = "confirm_forget"  # /forget: erase everything for good?
+
+
+class CaseButton(StrEnum):
+    FORGET_YES = "y"
+    FORGET_NO = "n"
+
+
+# Per case prompt, its buttons and what pressing each does (who may: the matrix).
+# Answering "no" is the chair's too: the question is theirs.
+CASE_PROMPTS: Mapping[CasePrompt, Mapping[CaseButton, Action]] = {
+    CasePrompt.CONFIRM_FORGET: {
+        CaseButton.FORGET_YES: Action.ERASE,
+        CaseButton.FORGET_NO: Action.ERASE,
+    },
+}

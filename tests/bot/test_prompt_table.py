@@ -157,3 +157,18 @@ def test_the_walk_reaches_every_prompt() -> None:
     assert reached == set(Prompt)
     assert {state.status for state in walk()} == set(Status) - {Status.STOPPED}
     assert open_meeting().state.kind is MeetingKind.PUPIL_MEETING
+
+
+def test_the_case_buttons_are_the_ones_its_prompt_table_lists() -> None:
+    """/forget's question, like the meeting's prompts: its keyboard is made from the table."""
+    from rondetafel.bot.callback_data import decode_forget
+    from rondetafel.flows.prompts import CASE_PROMPTS, CaseButton, CasePrompt
+
+    markup = keyboards.confirm_forget(texts("nl"), case_id=7, asked=1000)
+    shown = []
+    for row in markup.inline_keyboard:
+        for key in row:
+            data = decode_forget(str(key.callback_data))
+            assert data is not None and (data.case_id, data.asked) == (7, 1000)
+            shown.append(CaseButton.FORGET_YES if data.confirm else CaseButton.FORGET_NO)
+    assert shown == list(CASE_PROMPTS[CasePrompt.CONFIRM_FORGET])
