@@ -91,4 +91,4 @@ def test_the_image_owns_its_data_folder_and_checks_its_health() -> None:
     owned = dockerfile.index("install -d -o rondetafel -g rondetafel /home/rondetafel/data")
     assert owned < dockerfile.index("VOLUME [")
     assert 'CMD ["rondetafel", "health"]' in dockerfile
-    assert {".env", ".venv", "*.db"} <= set(ignored)
+    assert {".env", ".venv", "*.db", "*.key"} <= set(ignored)  # no key beside its data
