@@ -19,6 +19,8 @@ class Confirmations:
         # Fetched and not yet confirmable, oldest first (update ids only grow).
         self._open: deque[int] = deque()
         self._finished: set[int] = set()
+        # Parked (stored in the database unhandled): confirmable, but still to be handled.
+        self._parked: set[int] = set()
         self._newest = -1
         self.offset = 0
         """What the next getUpdates passes: one past the last update that may be confirmed.
@@ -33,8 +35,23 @@ class Confirmations:
         self._open.append(update_id)
         return True
 
+    def park(self, update_id: int) -> bool:
+        """`update_id` is stored unhandled: it may be confirmed. True if the offset moved."""
+        self._parked.add(update_id)
+        return self._settle(update_id)
+
+    def replayed(self, update_id: int) -> None:
+        """A parked update from before a restart, confirmed long ago, handled now."""
+        self._parked.add(update_id)
+
     def finished(self, update_id: int) -> bool:
         """`update_id` is stored (or deliberately ignored). True if the offset moved."""
+        if update_id in self._parked:
+            self._parked.discard(update_id)  # confirmed when it was parked
+            return False
+        return self._settle(update_id)
+
+    def _settle(self, update_id: int) -> bool:
         if not self._open or update_id == self._open[0]:
             # The usual case: the oldest update finished, the set stays empty.
             moved = bool(self._open)

@@ -22,6 +22,14 @@ stops, those updates are gone. This Updater takes its place, so that
 While an update is unfinished Telegram answers every getUpdates at once (with
 that update again), so there is no long poll then: the loop waits until the
 updates under way are finished, or a moment passes, before it asks again.
+
+Telegram answers at most 100 updates per call, the oldest unconfirmed first:
+with that many waiting for the CPU (hundreds of meetings at once), a new
+button press would not even be fetched. So once `PARK_AT` updates are
+unfinished, they are parked: stored in the database as they came (encrypted,
+`storage/parked_updates.py`) in one statement, and then confirmed. Each is
+still handled as before and unparked when done; on start, what is left
+parked is handled first (the handled-update ids keep that exactly once).
 """
 
 from __future__ import annotations
@@ -30,17 +38,23 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
 
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Updater
 
+from rondetafel.clock import utcnow
+from rondetafel.storage.repositories import Repositories
+from rondetafel.storage.unit_of_work import in_transaction
+
 from .confirmations import Confirmations
-from .context import RondetafelApp
+from .context import SERVICES, RondetafelApp, Services
 from .outage import Attempt, current_attempt
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Handling an update again while the database is down: after 0.25 s, 0.5 s …
 # at most this often, so a database that comes back is noticed within seconds.
@@ -54,6 +68,9 @@ BUSY_POLL_MAX = 2.0
 # getUpdates failing (5xx, a dropped connection): ask again after 0.25 s … 30 s.
 FAILED_POLL_FIRST = 0.25
 FAILED_POLL_MAX = 30.0
+# Park the unfinished updates once this many wait: well below Telegram's 100 a
+# call, so the next call has room for new ones.
+PARK_AT = 50
 # How long `stop` waits for updates under way before it gives up on them
 # (they stay unconfirmed: Telegram hands them out again after the restart).
 STOP_GRACE = 10.0
@@ -75,6 +92,10 @@ class ConfirmingUpdater(Updater):
         self._told_offset = 0  # the offset of the last answered getUpdates call
         # Chats with an update left unfinished on stopping (None: updates of no chat).
         self._given_up: set[int | None] = set()
+        # Fetched and not yet finished, by id: what parking stores.
+        self._open_updates: dict[int, Update] = {}
+        self._parked: set[int] = set()
+        self._to_unpark: list[int] = []
 
     @property
     def offset(self) -> int:
@@ -124,6 +145,7 @@ class ConfirmingUpdater(Updater):
             for task in late:
                 task.cancel()
             await asyncio.gather(*late, return_exceptions=True)
+        await self._unpark()
         if self._confirmations.offset > self._told_offset:
             try:
                 await self.bot.get_updates(
@@ -145,7 +167,9 @@ class ConfirmingUpdater(Updater):
     ) -> None:
         failed_pause = 0.0
         busy_pause = BUSY_POLL_FIRST
+        await self._replay_parked()
         while not self._stopping.is_set():
+            await self._unpark()
             offset = self._confirmations.offset
             try:
                 updates = await self._get_updates(offset, long_poll)
@@ -179,6 +203,8 @@ class ConfirmingUpdater(Updater):
                 continue
             failed_pause = 0.0
             self._dispatch(updates)
+            if self._confirmations.unfinished >= PARK_AT:
+                await self._park()
             if self._confirmations.unfinished:
                 # Telegram would answer the next call at once, repeating what is under
                 # way: wait for it to finish, or a moment if it takes long; longer
@@ -205,18 +231,26 @@ class ConfirmingUpdater(Updater):
         for update in updates:
             if not self._confirmations.fetched(update.update_id):
                 continue  # under way already: Telegram repeats what is not confirmed
-            self._idle.clear()
-            task = asyncio.create_task(self._handle(update), name=f"update {update.update_id}")
-            self._handling.add(task)
-            task.add_done_callback(self._handling.discard)
+            self._start(update)
+
+    def _start(self, update: Update) -> None:
+        self._idle.clear()
+        self._open_updates[update.update_id] = update
+        task = asyncio.create_task(self._handle(update), name=f"update {update.update_id}")
+        self._handling.add(task)
+        task.add_done_callback(self._handling.discard)
 
     # ------------------------------------------------------------ handling one update
 
     async def _handle(self, update: Update) -> None:
         processor = self._application.update_processor
+        attempts = self._attempts(update)
         try:
             # Through the processor, so the retries, too, happen in the chat's turn.
-            await processor.process_update(update, self._attempts(update))
+            await processor.process_update(update, attempts)
+        except asyncio.CancelledError:
+            attempts.close()  # stopped while waiting for its chat's turn: never started
+            raise
         except Exception:
             # python-telegram-bot itself failed (the handlers' errors never get here):
             # as with a bug in a handler, move on.
@@ -243,9 +277,67 @@ class ConfirmingUpdater(Updater):
             pause = min(RETRY_MAX, pause * 2)
 
     def _finished(self, update: Update) -> None:
+        self._open_updates.pop(update.update_id, None)
+        if update.update_id in self._parked:
+            self._parked.discard(update.update_id)
+            self._to_unpark.append(update.update_id)
         self._confirmations.finished(update.update_id)
-        if not self._confirmations.unfinished:
+        if not self._open_updates:
             self._idle.set()
+
+    # ------------------------------------------------------------ parking
+
+    async def _park(self) -> None:
+        """Store the unfinished updates not parked yet, then let getUpdates confirm them."""
+        waiting = [u for i, u in self._open_updates.items() if i not in self._parked]
+        rows = [
+            (u.update_id, u.effective_chat.id if u.effective_chat else None, u.to_dict())
+            for u in waiting
+        ]
+        try:
+            await self._in_transaction(lambda repos: repos.parked_updates.park(rows, utcnow()))
+        except Exception as error:
+            # The database is away: they stay unconfirmed, which loses nothing.
+            log.warning("could not park %d updates: %s", len(rows), type(error).__name__)
+            return
+        for update in waiting:
+            if update.update_id in self._open_updates:
+                self._parked.add(update.update_id)
+                self._confirmations.park(update.update_id)
+            else:  # handled while it was being parked
+                self._to_unpark.append(update.update_id)
+
+    async def _unpark(self) -> None:
+        if not self._to_unpark:
+            return
+        done, self._to_unpark = self._to_unpark, []
+        try:
+            await self._in_transaction(lambda repos: repos.parked_updates.unpark(done))
+        except Exception as error:
+            # Handled already: left parked, they are recognised as handled after a restart.
+            self._to_unpark.extend(done)
+            log.warning("could not unpark %d updates: %s", len(done), type(error).__name__)
+
+    async def _replay_parked(self) -> None:
+        """Updates parked before the last stop, confirmed then: handled now, first."""
+        try:
+            parked = await self._in_transaction(lambda repos: repos.parked_updates.parked())
+        except Exception as error:
+            log.warning("could not read the parked updates: %s", type(error).__name__)
+            return
+        for update_id, data in parked:
+            update = Update.de_json(data, self.bot)
+            if update is None:
+                continue
+            self._parked.add(update_id)
+            self._confirmations.replayed(update_id)
+            self._start(update)
+        if parked:
+            log.info("handling %d updates parked before the restart", len(parked))
+
+    async def _in_transaction(self, work: Callable[[Repositories], Awaitable[T]]) -> T:
+        services: Services = self._application.bot_data[SERVICES]
+        return await in_transaction(services.db, work, school_name=services.settings.school_name)
 
     # ------------------------------------------------------------ waiting
 

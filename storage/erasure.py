@@ -27,6 +27,7 @@ from .models import (
     Erasure,
     Meeting,
     OutboxRow,
+    ParkedUpdate,
 )
 
 FORGET, RETENTION = "forget", "retention"
@@ -74,6 +75,12 @@ class ErasureRepository:
             delete(Case).where(Case.id == case_id),
         ]
         removed = await self._forget_case_rows(case_id, case.chat_id, case.closed_at)
+        # Updates of the group still waiting to be handled: in transit, but stored.
+        removed += changed_rows(
+            await self._session.execute(
+                delete(ParkedUpdate).where(ParkedUpdate.chat_id == case.chat_id)
+            )
+        )
         for statement in statements:
             removed += changed_rows(await self._session.execute(statement))
         await self._session.execute(insert(Erasure).values(reason=reason, records=removed, at=now))

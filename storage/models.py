@@ -323,6 +323,24 @@ class HandledUpdate(Base):
     at: Mapped[dt.datetime]
 
 
+class ParkedUpdate(Base):
+    """An update fetched and not yet handled, stored so that it may be confirmed.
+
+    Telegram hands out at most 100 updates per getUpdates call and only after
+    the ones it handed out before are confirmed; when that many wait for the
+    CPU, they are parked here (encrypted: they hold what people typed) and
+    confirmed, so that a new press is fetched at once (`bot/polling.py`). A
+    row goes when its update is handled; on start, what is left is handled first.
+    """
+
+    __tablename__ = "parked_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    data: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON("parked_updates.data"))
+    at: Mapped[dt.datetime]
+
+
 class Erasure(Base):
     """What is left of an erased case: when, why ("forget" or "retention"), how many rows."""
 

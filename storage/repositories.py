@@ -14,6 +14,7 @@ from .erasure import ErasureRepository
 from .handled_updates import HandledUpdateRepository
 from .meetings import MeetingRepository
 from .outbox import OutboxRepository
+from .parked_updates import ParkedUpdateRepository
 from .schools import SchoolRepository
 
 
@@ -28,6 +29,7 @@ class Repositories:
         self.outbox = OutboxRepository(session)
         self.consents = ConsentRepository(session)
         self.handled_updates = HandledUpdateRepository(session)
+        self.parked_updates = ParkedUpdateRepository(session)
         self.audit = AuditRepository(session)
         self.erasure = ErasureRepository(session)
         self.case_export = CaseExportReader(session)

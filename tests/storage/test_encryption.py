@@ -59,6 +59,7 @@ ENCRYPTED = {
     "outbox.payload",
     "consents.professional_name",
     "consents.purpose",
+    "parked_updates.data",  # updates as people sent them, waiting to be handled
 }
 
 
@@ -296,6 +297,9 @@ async def store_secrets(db: Database) -> None:
     )
     owed = Outgoing(GROUP, "send", {"text": f"{PSEUDONYM}: {ANSWER}"}, meeting_id=loaded.id)
     await in_transaction(db, lambda repos: repos.outbox.add([owed], NOW))
+    # The same answer as it came from Telegram, parked until handled.
+    waiting = (77, GROUP, {"update_id": 77, "message": {"text": ANSWER}})
+    await in_transaction(db, lambda repos: repos.parked_updates.park([waiting], NOW))
     async with db.session() as session, session.begin():
         case_id = await session.scalar(select(Case.id))
         await session.execute(

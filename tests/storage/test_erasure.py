@@ -77,6 +77,14 @@ async def fill_every_table(db: Database) -> tuple[int, int]:
         await repos.outbox.add([Outgoing(BYSTANDER, SEND, {"html": "welcome"})], NOW)
         # Which updates were handled says nothing of any case: it stays.
         await repos.handled_updates.record(424242, NOW)
+        # Updates waiting to be handled: the erased group's go with its case.
+        await repos.parked_updates.park(
+            [
+                (5001, GROUP, {"update_id": 5001, "message": {"text": f"{GONE} waits"}}),
+                (5002, OTHER_GROUP, {"update_id": 5002, "message": {"text": f"{KEPT} waits"}}),
+            ],
+            NOW,
+        )
         return gone, kept
 
     gone, kept = await in_transaction(db, fill)

@@ -45,6 +45,7 @@ TABLES = {
     "audit",
     "erasures",
     "handled_updates",
+    "parked_updates",
 }
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 
@@ -73,7 +74,7 @@ async def test_upgrading_an_empty_database_creates_every_table_from_any_working_
         assert await tables(db) == set()
         await db.upgrade()
         assert await tables(db) == TABLES
-        assert await revision(db) == HEAD == "0006"
+        assert await revision(db) == HEAD == "0007"
     finally:
         await db.dispose()
 
