@@ -21,6 +21,7 @@ from .callback_data import CASE_PATTERN, decode_forget
 from .case_desk import Caller, CaseDesk
 from .context import Context
 from .incoming import origin_of, person
+from .membership import is_admin
 from .texts import WHY, texts
 
 EXPORT_COMMANDS = ("export",)
@@ -42,36 +43,29 @@ def _desk(context: Context) -> CaseDesk:
     )
 
 
-async def _caller(update: Update, context: Context, action: Action) -> Caller:
+async def caller_of(update: Update, context: Context, action: Action) -> Caller:
     user, message = update.effective_user, update.effective_message
     assert user is not None and message is not None and message.text is not None
     command = message.text.split()[0].lstrip("/").split("@", 1)[0].lower()
     # Telegram is asked only when the matrix lets a group admin do this at all.
-    admin = MATRIX[Actor.GROUP_ADMIN][action] is not May.NO and await _is_admin(update, context)
+    admin = MATRIX[Actor.GROUP_ADMIN][action] is not May.NO and await is_admin(update, context)
     return Caller(origin_of(update), person(user), command, admin)
 
 
-async def _is_admin(update: Update, context: Context) -> bool:
-    # Imported late: `handlers.register` registers this module.
-    from .handlers import _is_admin as ask_telegram
-
-    return await ask_telegram(update, context)
-
-
 async def on_export(update: Update, context: Context) -> None:
-    await _desk(context).export(await _caller(update, context, Action.EXPORT))
+    await _desk(context).export(await caller_of(update, context, Action.EXPORT))
 
 
 async def on_audit(update: Update, context: Context) -> None:
-    await _desk(context).audit(await _caller(update, context, Action.READ_AUDIT))
+    await _desk(context).audit(await caller_of(update, context, Action.READ_AUDIT))
 
 
 async def on_close(update: Update, context: Context) -> None:
-    await _desk(context).close(await _caller(update, context, Action.ERASE))
+    await _desk(context).close(await caller_of(update, context, Action.ERASE))
 
 
 async def on_forget(update: Update, context: Context) -> None:
-    await _desk(context).ask_forget(await _caller(update, context, Action.ERASE))
+    await _desk(context).ask_forget(await caller_of(update, context, Action.ERASE))
 
 
 async def on_forget_button(update: Update, context: Context) -> None:

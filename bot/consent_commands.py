@@ -12,7 +12,7 @@ from telegram.ext import Application, CommandHandler, filters
 from rondetafel.flows.events import Person
 from rondetafel.flows.permissions import Action
 
-from .case_commands import _caller
+from .case_commands import caller_of
 from .consent_desk import ConsentDesk, ConsentRequest, parse
 from .context import Context
 from .incoming import person
@@ -41,13 +41,13 @@ async def on_consent(update: Update, context: Context) -> None:
     _, _, words = message.text.partition(" ")
     given_by, purpose = parse(words)
     request = ConsentRequest(_professional(message, context.bot.id), given_by, purpose)
-    await _desk(context).record(await _caller(update, context, Action.INVITE), request)
+    await _desk(context).record(await caller_of(update, context, Action.INVITE), request)
 
 
 async def on_withdraw(update: Update, context: Context) -> None:
     message = update.effective_message
     assert message is not None
-    caller = await _caller(update, context, Action.INVITE)
+    caller = await caller_of(update, context, Action.INVITE)
     await _desk(context).withdraw(caller, _professional(message, context.bot.id))
 
 

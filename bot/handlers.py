@@ -7,7 +7,6 @@ import logging
 
 from telegram import ChatMemberUpdated, Update
 from telegram.constants import ChatMemberStatus
-from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -40,6 +39,7 @@ from .incoming import (
     person,
     reply_event,
 )
+from .membership import is_admin
 from .texts import WHY, texts
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,6 @@ NEW_MESSAGE = filters.UpdateType.MESSAGE
 ANONYMOUS = filters.SenderChat.SUPER_GROUP
 IN = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 OUT = (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED)
-ADMINS = (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 
 HELP = N_(
     "I run support meetings in a group chat, step by step: the goals of the meeting, what goes "
@@ -111,17 +110,6 @@ async def _say(update: Update, context: Context, message: str) -> None:
     await context.services.decider.say(origin_of(update), message, language=language)
 
 
-async def _is_admin(update: Update, context: Context) -> bool:
-    chat, user = update.effective_chat, update.effective_user
-    assert chat is not None and user is not None
-    try:
-        member = await context.bot.get_chat_member(chat.id, user.id)
-    except TelegramError as error:
-        log.warning("could not look up a member's status: %s", error)
-        return False
-    return member.status in ADMINS
-
-
 async def on_anonymous(update: Update, context: Context) -> None:
     message = update.effective_message
     assert message is not None
@@ -139,7 +127,7 @@ def _command(update: Update) -> str:
 async def on_meeting(update: Update, context: Context) -> None:
     assert update.effective_user is not None
     language = COMMAND_LANGUAGE.get(_command(update))
-    admin = await _is_admin(update, context)
+    admin = await is_admin(update, context)
     event = MeetingRequested(person(update.effective_user), language=language, admin=admin)
     await context.services.decider.handle(origin_of(update), event)
 
@@ -155,13 +143,13 @@ async def on_control(update: Update, context: Context) -> None:
 
 async def on_stop(update: Update, context: Context) -> None:
     assert update.effective_user is not None
-    event = StopRequested(person(update.effective_user), await _is_admin(update, context))
+    event = StopRequested(person(update.effective_user), await is_admin(update, context))
     await context.services.decider.handle(origin_of(update), event)
 
 
 async def on_chair(update: Update, context: Context) -> None:
     assert update.effective_user is not None
-    event = ChairClaimed(person(update.effective_user), await _is_admin(update, context))
+    event = ChairClaimed(person(update.effective_user), await is_admin(update, context))
     await context.services.decider.handle(origin_of(update), event)
 
 

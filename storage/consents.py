@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -54,19 +55,22 @@ class ConsentRepository:
     ) -> Consent:
         """A new consent; one still in force for the same person is withdrawn by it."""
         await self.withdraw(case_id, professional_user_id, now)
-        values = {
-            "case_id": case_id,
-            "professional_user_id": professional_user_id,
-            "professional_name": professional_name,
-            "given_by": given_by,
-            "purpose": purpose,
-            "recorded_by": recorded_by,
-            "given_at": now,
-        }
+        consent = Consent(
+            id=0,
+            case_id=case_id,
+            professional_user_id=professional_user_id,
+            professional_name=professional_name,
+            given_by=given_by,
+            purpose=purpose,
+            recorded_by=recorded_by,
+            given_at=now,
+            withdrawn_at=None,
+        )
+        values = {k: v for k, v in dataclasses.asdict(consent).items() if k != "id"}
         new_id = (
             await self._session.execute(insert(ConsentRow).values(values).returning(ConsentRow.id))
         ).scalar_one()
-        return Consent(id=new_id, withdrawn_at=None, **values)  # type: ignore[arg-type]
+        return dataclasses.replace(consent, id=new_id)
 
     async def withdraw(self, case_id: int, professional_user_id: int, now: dt.datetime) -> bool:
         """Withdraw the consent in force for this person; False if there was none."""
