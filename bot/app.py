@@ -23,6 +23,7 @@ from .housekeeping import Housekeeping
 from .outage import on_database_down
 from .polling import ConfirmingUpdater
 from .present import Presenter
+from .reminder_loop import ReminderLoop
 from .seen_updates import SeenUpdates
 from .sender import Sender
 
@@ -81,9 +82,16 @@ def build_application(
     if rate_limiter:
         # The overall rate only: the per-group budget is the sender's (`budget.py`),
         # which survives a restart. No retries here: a 429 makes the sender wait
-        # with that chat alone and keeps the row.
+        # with that chat alone and keeps the row. One call per 1/rate seconds
+        # rather than `rate` calls per second: the latter lets a full second's
+        # worth through at once at the edge of each second (twice the rate within
+        # one second), which is what Telegram answers with 429 when many chats
+        # are owed at once (a burst of reminders at 08:30).
         limiter = AIORateLimiter(
-            overall_max_rate=settings.messages_per_second, group_max_rate=0, max_retries=0
+            overall_max_rate=1,
+            overall_time_period=1 / settings.messages_per_second,
+            group_max_rate=0,
+            max_retries=0,
         )
         builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
         # Added once however many apps are built: addFilter skips a filter it has.
@@ -96,8 +104,10 @@ def build_application(
         chat_per_second=settings.chat_messages_per_second,
     )
     sender = Sender(app.bot, db, budget, school_name=settings.school_name)
-    decider = Decider(db, settings, clock, Presenter(settings.tz, settings.school_name), sender)
+    presenter = Presenter(settings.tz, settings.school_name, settings.calendar, clock)
+    decider = Decider(db, settings, clock, presenter, sender)
     sender.on_migrate = decider.migrate
+    decider.username = lambda: app.bot.username
     app.bot_data[SERVICES] = Services(
         settings=settings,
         db=db,
@@ -106,6 +116,7 @@ def build_application(
         decider=decider,
         housekeeping=Housekeeping(db, decider, settings.heartbeat_file),
         seen=SeenUpdates(),
+        reminders=ReminderLoop(db, settings, clock, sender.wake, lambda: app.bot.username),
     )
     # Before the handlers' own error handler: a database that is down is no bug to
     # apologise for; the update is handled again once it is back.
@@ -126,9 +137,13 @@ async def start_services(app: RondetafelApp) -> None:
     await register_commands(app.bot)
     await services.sender.start()
     services.housekeeping.start()
+    if services.reminders is not None:
+        services.reminders.start()
 
 
 async def stop_services(app: RondetafelApp) -> None:
     services: Services = app.bot_data[SERVICES]
+    if services.reminders is not None:
+        await services.reminders.stop()
     await services.housekeeping.stop()
     await services.sender.stop()

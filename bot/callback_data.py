@@ -7,9 +7,12 @@ is kept in process memory.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
+from rondetafel.flows.evaluation import EvaluationButton
 from rondetafel.flows.events import Button
+from rondetafel.flows.prompts import CASE_PROMPTS, CaseButton, CasePrompt, ReminderButton
 
 VERSION = "1"
 MAX_BYTES = 64
@@ -83,3 +86,138 @@ def decode_forget(text: str) -> ForgetData | None:
     if not (_number(case) and _number(asked)) or answer not in ("y", "n"):
         return None
     return ForgetData(int(case), answer == "y", int(asked))
+
+
+# A reminder's buttons in a private chat: "r1|<reminder>|<choice>". The reminder
+# row says whose it is and what it is about; the choice is one letter.
+REMINDER_VERSION = "r1"
+REMINDER_PATTERN = rf"^{REMINDER_VERSION}\|"
+REMINDER_CHOICES = frozenset(button.value for button in ReminderButton)
+
+
+@dataclass(frozen=True)
+class ReminderData:
+    reminder_id: int
+    choice: str
+
+
+def encode_reminder(data: ReminderData) -> str:
+    if data.choice not in REMINDER_CHOICES:
+        raise ValueError(f"unknown reminder choice {data.choice!r}")
+    return _SEP.join((REMINDER_VERSION, str(data.reminder_id), data.choice))
+
+
+def decode_reminder(text: str) -> ReminderData | None:
+    parts = text.split(_SEP)
+    if len(parts) != 3 or parts[0] != REMINDER_VERSION:
+        return None
+    _, reminder, choice = parts
+    if not _number(reminder) or choice not in REMINDER_CHOICES:
+        return None
+    return ReminderData(int(reminder), choice)
+
+
+# The evaluation conversation's buttons: "v1|<evaluation>|<action>|<step>". The
+# step makes a button of an earlier question stale (`flows.evaluation`).
+EVALUATION_VERSION = "v1"
+EVALUATION_PATTERN = rf"^{EVALUATION_VERSION}\|"
+EVALUATION_ACTIONS = frozenset(button.value for button in EvaluationButton)
+
+
+@dataclass(frozen=True)
+class EvaluationData:
+    evaluation_id: int
+    action: str
+    step: int
+
+
+def encode_evaluation(data: EvaluationData) -> str:
+    if data.action not in EVALUATION_ACTIONS:
+        raise ValueError(f"unknown evaluation action {data.action!r}")
+    return _SEP.join((EVALUATION_VERSION, str(data.evaluation_id), data.action, str(data.step)))
+
+
+def decode_evaluation(text: str) -> EvaluationData | None:
+    parts = text.split(_SEP)
+    if len(parts) != 4 or parts[0] != EVALUATION_VERSION:
+        return None
+    _, evaluation, action, step = parts
+    if not (_number(evaluation) and _number(step)) or action not in EVALUATION_ACTIONS:
+        return None
+    return EvaluationData(int(evaluation), action, int(step))
+
+
+# The /agreements list's buttons in the group: "a1|<case>|<verb>|<item>|<arg>".
+# The item is an agreement, or for who evaluates the evaluation (0: the list
+# itself); the arg is a participant of that meeting, or a date as YYYYMMDD
+# ("g" for ongoing). The case makes a press stale once the group's case changed
+# (erased, or closed and a new one opened); the date is the one the button showed.
+AGREEMENTS_VERSION = "a1"
+AGREEMENTS_PATTERN = rf"^{AGREEMENTS_VERSION}\|"
+ONGOING_ARG = "g"
+
+
+# /afspraken's buttons are the case prompt table's (`flows.prompts.CASE_PROMPTS`):
+# the codec reads exactly the buttons that table lists for the prompt.
+AgreementsVerb = CaseButton
+
+
+_VERBS = {v.value: v for v in CASE_PROMPTS[CasePrompt.AGREEMENTS]}
+_WITH_PARTICIPANT = frozenset({AgreementsVerb.OWNER, AgreementsVerb.EVALUATOR})
+
+
+@dataclass(frozen=True)
+class AgreementsData:
+    case_id: int
+    verb: AgreementsVerb
+    item: int = 0
+    arg: str = ""
+
+    @property
+    def due(self) -> dt.date | None:
+        """The date a DUE press chose (None: ongoing)."""
+        return None if self.arg == ONGOING_ARG else _date(self.arg)
+
+
+def encode_agreements(data: AgreementsData) -> str:
+    if not _agreements_arg_ok(data.verb, data.arg):
+        raise ValueError(f"argument {data.arg!r} does not fit {data.verb!r}")
+    text = _SEP.join(
+        (AGREEMENTS_VERSION, str(data.case_id), data.verb.value, str(data.item), data.arg)
+    )
+    if len(text.encode()) > MAX_BYTES:
+        raise ValueError(f"callback data over {MAX_BYTES} bytes: {text!r}")
+    return text
+
+
+def decode_agreements(text: str) -> AgreementsData | None:
+    parts = text.split(_SEP)
+    if len(parts) != 5 or parts[0] != AGREEMENTS_VERSION:
+        return None
+    _, case, verb, item, arg = parts
+    if not (_number(case) and _number(item)) or verb not in _VERBS:
+        return None
+    if not _agreements_arg_ok(_VERBS[verb], arg):
+        return None
+    return AgreementsData(int(case), _VERBS[verb], int(item), arg)
+
+
+def _agreements_arg_ok(verb: AgreementsVerb, arg: str) -> bool:
+    if verb in _WITH_PARTICIPANT:
+        return _number(arg)
+    if verb is AgreementsVerb.DUE:
+        return arg == ONGOING_ARG or _date(arg) is not None
+    return arg == ""
+
+
+def _date(text: str) -> dt.date | None:
+    if len(text) != 8 or not _number(text):
+        return None
+    try:
+        return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    except ValueError:
+        return None
+
+
+def date_arg(day: dt.date) -> str:
+    return f"{day:%Y%m%d}"

@@ -164,6 +164,8 @@ class CaseDesk:
             if await repos.meetings.active_in_chat(caller.origin.chat_id) is not None:
                 return self._reply(caller, found, say.MEETING_RUNS)
             await repos.cases.close(found.case.id, found.now)
+            # The support has ended: nobody is reminded of its plan any more.
+            await repos.reminders.cancel_for_case(found.case.id)
             await repos.audit.add(found.case.id, caller.person.user_id, CLOSED, found.now)
             return self._reply(
                 caller, found, say.CLOSED_NOTE, months=self.settings.retention_months
@@ -214,13 +216,6 @@ class CaseDesk:
     ) -> Outcome:
         """Find the group's case, authorise `caller` for `action`, `act`; then wake the sender."""
 
-        async def work(repos: Repositories) -> Outcome:
-            outcome = await decide(repos)
-            # The outbox's times are Telegram's wall clock, as in decide.py.
-            await repos.outbox.add(outcome.rows, utcnow())
-            await record_handled(repos, caller.origin)
-            return outcome
-
         async def decide(repos: Repositories) -> Outcome:
             chat = await repos.chats.get_or_create(
                 caller.origin.chat_id, language=self.settings.default_language
@@ -240,6 +235,20 @@ class CaseDesk:
                     return Outcome(answer=t.plain(WHY[Why.ONLY_CHAIR], name=chair))
                 return self._reply(caller, found, WHY[Why.ONLY_CHAIR], name=chair)
             return await act(repos, found)
+
+        return await self._transact(caller, decide)
+
+    async def _transact(
+        self, caller: Caller, decide: Callable[[Repositories], Awaitable[Outcome]]
+    ) -> Outcome:
+        """`decide` and store what it owes in one transaction; then answer and wake the sender."""
+
+        async def work(repos: Repositories) -> Outcome:
+            outcome = await decide(repos)
+            # The outbox's times are Telegram's wall clock, as in decide.py.
+            await repos.outbox.add(outcome.rows, utcnow())
+            await record_handled(repos, caller.origin)
+            return outcome
 
         outcome = await in_transaction(self.db, work, school_name=self.settings.school_name)
         if caller.origin.query_id is not None:

@@ -6,7 +6,18 @@ from collections.abc import Mapping
 
 from rondetafel.flows.audit import CONSENT_RECORDED, CONSENT_WITHDRAWN
 from rondetafel.flows.markers import N_
-from rondetafel.storage.audit import CLOSED, EXPORTED, READ_AUDIT
+from rondetafel.storage.audit import (
+    AGREEMENT_ANSWERED,
+    AGREEMENT_REPLANNED,
+    CLOSED,
+    EVALUATION_COMPLETE,
+    EVALUATION_STARTED,
+    EVALUATOR_CHANGED,
+    EXPORTED,
+    READ_AUDIT,
+    REMINDER_SENT,
+    REMINDER_UNDELIVERABLE,
+)
 
 NO_CASE = N_("This group has no case yet. It starts when the chair names the pupil in a /meeting.")
 MEETING_RUNS = N_("Not while a meeting is running: the chair stops it first with /stop.")
@@ -69,4 +80,11 @@ ACTION_WORDS: Mapping[str, str] = {
     "expired": N_("closed an idle meeting"),
     CONSENT_RECORDED: N_("recorded a consent"),
     CONSENT_WITHDRAWN: N_("withdrew a consent"),
+    REMINDER_SENT: N_("was sent a reminder"),
+    REMINDER_UNDELIVERABLE: N_("could not be reached for a reminder"),
+    AGREEMENT_ANSWERED: N_("said where an agreement stands"),
+    EVALUATION_STARTED: N_("was asked to evaluate the plan"),
+    EVALUATION_COMPLETE: N_("evaluated the plan"),
+    AGREEMENT_REPLANNED: N_("changed an agreement's owner or date"),
+    EVALUATOR_CHANGED: N_("changed who evaluates the plan"),
 }

@@ -35,10 +35,12 @@ EXPORT = N_("All data of the pupil's case, sent to you privately (chair)")
 AUDIT = N_("Who did what in the case, sent to you privately (chair)")
 CLOSE = N_("Close the case: the support has ended (chair)")
 FORGET = N_("Erase the case and everything in it (chair)")
+AGREEMENTS = N_("The open agreements: who, by when, how far (the chair changes them)")
 GROUP_MENU = {
     "nl": (
         ("overleg", N_("Start a support meeting")),
         ("voorzitter", N_("Take over the chair (group admins)")),
+        ("afspraken", AGREEMENTS),
         ("toestemming", CONSENT),
         ("export", EXPORT),
         ("logboek", AUDIT),
@@ -48,6 +50,7 @@ GROUP_MENU = {
     "en": (
         ("meeting", N_("Start a support meeting")),
         ("chair", N_("Take over the chair (group admins)")),
+        ("agreements", AGREEMENTS),
         ("consent", CONSENT),
         ("export", EXPORT),
         ("audit", AUDIT),

@@ -13,6 +13,7 @@ from rondetafel.storage.db import Database
 
 from .decide import Decider
 from .housekeeping import Housekeeping
+from .reminder_loop import ReminderLoop
 from .seen_updates import SeenUpdates
 from .sender import Sender
 
@@ -28,6 +29,8 @@ class Services:
     decider: Decider
     housekeeping: Housekeeping
     seen: SeenUpdates
+    # None only where a test builds services without the loop.
+    reminders: ReminderLoop | None = None
 
 
 class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

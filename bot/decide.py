@@ -33,7 +33,7 @@ from rondetafel.flows.events import (
     Resumed,
     ResumeReason,
 )
-from rondetafel.flows.state import MeetingState
+from rondetafel.flows.state import MeetingState, Status
 from rondetafel.flows.transition import (
     Outcome,
     new_meeting,
@@ -48,13 +48,17 @@ from rondetafel.storage.outbox import Outgoing
 from rondetafel.storage.repositories import Repositories
 from rondetafel.storage.unit_of_work import in_transaction
 
+from . import follow_up_texts as say
+from .deep_links import OFFER, open_private
+from .earlier import earlier_operations
 from .incoming import Origin
 from .operations import Answer, ClearButtons, Operation, Send
 from .outgoing import rows_for
 from .present import Presenter
+from .scheduling import plan_follow_up
 from .seen_updates import record_handled
 from .sender import Sender
-from .texts import texts
+from .texts import Markup, Texts, texts
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -77,6 +81,8 @@ class Decider:
         self.clock = clock
         self.presenter = presenter
         self.sender = sender
+        # The bot's @username, for deep links into its private chat (known after getMe).
+        self.username: Callable[[], str] | None = None
 
     async def handle(
         self, origin: Origin, event: Event, *, meeting_id: int | None = None
@@ -200,6 +206,7 @@ class Decider:
             await repos.chats.set_removed(origin.chat_id, None)
         loaded = await self._load(repos, origin.chat_id, event, meeting_id)
         state: MeetingState | None
+        following: list[Operation] = []
         if loaded is None:
             # Only where no meeting runs is the chat's own row needed: for its
             # language, and to open a meeting in it. A running meeting knows both.
@@ -220,11 +227,13 @@ class Decider:
             if state != loaded.state:
                 saved = await repos.meetings.save(loaded, state, now)
                 await self._audit(repos, saved.case_id, event, loaded.state, state, now)
+                following = await self._follow_up(repos, loaded.state, saved, now)
             if isinstance(event, Resumed):
                 # The prompt is posted anew below: one still waiting would be a second copy.
                 await repos.outbox.drop_pending_prompts(loaded.id)
             language = state.language
         operations = self._render(effects, state, language)
+        operations[:0] = following
         answers = [op for op in operations if isinstance(op, Answer)]
         if origin.pressed_message_id is not None and any(a.clear_buttons for a in answers):
             operations.insert(0, ClearButtons(origin.pressed_message_id))
@@ -233,6 +242,50 @@ class Decider:
         await record_handled(repos, origin)
         answer = " ".join(a.text for a in answers) or None
         return Decision(loaded.id if loaded else None, answer, bool(rows))
+
+    async def _follow_up(
+        self, repos: Repositories, before: MeetingState, saved: LoadedMeeting, now: dt.datetime
+    ) -> list[Operation]:
+        """What a meeting's own effects do not know: the case before it, and after it.
+
+        The first round opens with where the last plan stands, and with a way
+        for whoever the bot cannot reach privately to open that chat; a
+        finished meeting's agreements and evaluation are planned.
+        """
+        state = saved.state
+        if state.status is Status.FINISHED and before.status is not Status.FINISHED:
+            if saved.case_id is not None:
+                await plan_follow_up(
+                    repos,
+                    self.settings,
+                    case_id=saved.case_id,
+                    meeting_id=saved.id,
+                    state=state,
+                    now=now,
+                )
+            return []
+        if before.status is Status.GATHERING and state.status is Status.RUNNING:
+            t = texts(state.language)
+            opening = await earlier_operations(repos, saved.case_id, t, self.settings.tz)
+            return opening + await self._offer_private(repos, state, t)
+        return []
+
+    async def _offer_private(
+        self, repos: Repositories, state: MeetingState, t: Texts
+    ) -> list[Operation]:
+        """One message for everyone the bot cannot write to privately: a button to open it."""
+        if self.username is None:
+            return []
+        unreachable = [
+            p
+            for p in state.participants
+            if p.user_id is not None and await repos.chats.get(p.user_id) is None
+        ]
+        if not unreachable:
+            return []
+        mentions = Markup(", ".join(t.mention(p) for p in unreachable))
+        offer = t.html(say.OFFER_PRIVATE, mention=mentions)
+        return [Send(offer, markup=open_private(t, self.username()), tag=OFFER)]
 
     def _render(
         self, effects: tuple[Effect, ...], state: MeetingState | None, language: str

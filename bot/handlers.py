@@ -28,7 +28,7 @@ from rondetafel.flows.events import (
 )
 from rondetafel.flows.markers import N_
 
-from . import case_commands, consent_commands
+from . import agreements_commands, case_commands, consent_commands, private_chat
 from .commands import CHAIR_COMMANDS, COMMAND_LANGUAGE, CONTROL_COMMANDS, MEETING_COMMANDS
 from .context import Context
 from .incoming import (
@@ -60,12 +60,15 @@ HELP = N_(
     "can take over with /chair or end the meeting with /stop.\n\n"
     "For the pupil's case, the chair also has: /consent (an external professional may take "
     "part), /export (all data, sent privately), /audit (who did what), /close (support ended) "
-    "and /forget (erase everything)."
+    "and /forget (erase everything).\n\n"
+    "Between meetings, /agreements lists the open agreements (the chair changes owners and "
+    "dates). Reminders and the evaluation of the plan come in a private chat with me."
 )
 PRIVACY = N_(
     "<b>Your data</b>\nFor the school, I store: the pupil's initials or pseudonym; the Telegram "
     "id, first name and role of each participant; the answers, side notes and agreements of "
-    "each meeting; consents for external professionals; and a log of who did what and when, "
+    "each meeting, where each agreement stands and the evaluation of the plan; consents for "
+    "external professionals; and a log of who did what and when, "
     "never what was typed. Names and texts are stored encrypted; ids, roles and dates are not. "
     "I do not store the group's name or messages that are not for me.\n"
     "A case is erased 24 months (or the school's own period) after the chair closes it with "
@@ -82,7 +85,8 @@ UNKNOWN = N_(
     "I don't know that command. Start a meeting with /meeting; the chair ends it with /stop."
 )
 PRIVATE_ONLY_GROUPS = N_(
-    "I run meetings in group chats: add me to a group and send /meeting there."
+    "I run meetings in group chats: add me to a group and send /meeting there. Reminders"
+    " and evaluations of agreements arrive here by themselves; nothing is open for you now."
 )
 OOPS = N_(
     "Sorry, something went wrong on my side. Please try again; what you typed is still in the chat."
@@ -224,6 +228,10 @@ async def on_unknown_command(update: Update, context: Context) -> None:
 
 
 async def on_private(update: Update, context: Context) -> None:
+    message = update.effective_message
+    typed = message is not None and message.text and not message.text.startswith("/")
+    if typed and await private_chat.answer_typed(update, context):
+        return
     await _say(update, context, PRIVATE_ONLY_GROUPS)
 
 
@@ -270,8 +278,10 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("stop", on_stop, GROUPS & NEW_MESSAGE))
     app.add_handler(CommandHandler(list(CHAIR_COMMANDS), on_chair, GROUPS & NEW_MESSAGE))
     app.add_handler(CommandHandler(list(CONTROL_COMMANDS), on_control, GROUPS & NEW_MESSAGE))
+    private_chat.register(app)  # /start in private, reminder and evaluation buttons
     app.add_handler(CommandHandler(["start", "help"], on_help, NEW_MESSAGE))
     app.add_handler(CommandHandler("privacy", on_privacy, NEW_MESSAGE))
+    agreements_commands.register(app)
     case_commands.register(app)  # before the generic button and unknown-command handlers
     consent_commands.register(app)
     app.add_handler(CallbackQueryHandler(on_button))

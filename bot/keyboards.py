@@ -9,6 +9,7 @@ refuse. Every label says what the button does; its data is encoded by
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -103,18 +104,27 @@ def controls(state: MeetingState, t: Texts) -> list[list[InlineKeyboardButton]]:
     ]
 
 
-def agreement(state: MeetingState, t: Texts, seq: int) -> InlineKeyboardMarkup | None:
-    """By when the open agreement is done, and who does it; nothing once it is recorded."""
+def agreement(
+    state: MeetingState, t: Texts, seq: int, before_holiday: dt.date | None = None
+) -> InlineKeyboardMarkup | None:
+    """By when the open agreement is done, and who does it; nothing once it is recorded.
+
+    `before_holiday`: the last school day before the next school holiday, a date
+    schools plan by ("van vakantie tot vakantie"), offered as a choice of its own.
+    """
     if not state.open_agreements or state.open_agreements[0] != seq:
         return None
     owner = state.agreement(seq).owner
     quick = [_button(state, _in_days(t, d), Button.DUE, str(d)) for d in DUE_CHOICES]
-    ongoing = _button(state, t(N_("♾ Ongoing")), Button.DUE, ONGOING)
+    ongoing_row = [_button(state, t(N_("♾ Ongoing")), Button.DUE, ONGOING)]
+    if before_holiday is not None:
+        label = t.plain(N_("before the holiday ({date})"), date=t.short_date(before_holiday))
+        ongoing_row.append(_button(state, label, Button.DUE, before_holiday.isoformat()))
     people = [
         _button(state, ("✓ " if p.id == owner else "👤 ") + p.name, Button.OWNER, str(p.id))
         for p in state.participants
     ]
-    return _markup([quick, [ongoing], *_rows(people, 3)])
+    return _markup([quick, ongoing_row, *_rows(people, 3)])
 
 
 def evaluation(state: MeetingState, t: Texts) -> InlineKeyboardMarkup | None:

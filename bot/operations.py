@@ -33,6 +33,15 @@ class Edit:
 
 
 @dataclass(frozen=True)
+class EditMessage:
+    """Edit a message known by its id (a private reminder, answered in place)."""
+
+    message_id: int
+    html: str
+    markup: InlineKeyboardMarkup | None = None
+
+
+@dataclass(frozen=True)
 class Answer:
     """Answer the button press that caused this update."""
 
@@ -61,4 +70,4 @@ class ClearTag:
     tag: str
 
 
-Operation = Send | Edit | Answer | SendDocument | ClearButtons | ClearTag
+Operation = Send | Edit | EditMessage | Answer | SendDocument | ClearButtons | ClearTag

@@ -16,7 +16,16 @@ from telegram.constants import MessageLimit
 
 from rondetafel.storage.outbox import CLEAR, DOCUMENT, EDIT, SEND, Outgoing
 
-from .operations import ClearButtons, ClearTag, Edit, Markup, Operation, Send, SendDocument
+from .operations import (
+    ClearButtons,
+    ClearTag,
+    Edit,
+    EditMessage,
+    Markup,
+    Operation,
+    Send,
+    SendDocument,
+)
 from .text_split import split_html
 
 # How long a lazy edit waits for a newer edit of the same message to replace it.
@@ -68,6 +77,9 @@ def rows_for(
             payload = {"tag": op.tag, "html": op.html, "markup": _json(op.markup)}
             delay = LAZY_EDIT_SECONDS if op.lazy else 0.0
             row(EDIT, payload, prompt=op.markup is not None, delay=delay, replaces=op.tag)
+        elif isinstance(op, EditMessage):
+            payload = {"message_id": op.message_id, "html": op.html, "markup": _json(op.markup)}
+            row(EDIT, payload, prompt=op.markup is not None)
         elif isinstance(op, SendDocument):
             # The report is an HTML document: text, so the JSON column holds it as is.
             payload = {

@@ -14,6 +14,7 @@ from functools import singledispatch
 
 from telegram import ForceReply
 
+from rondetafel.clock import Clock
 from rondetafel.flows.effects import (
     AskPupil,
     AskTurn,
@@ -35,10 +36,12 @@ from rondetafel.flows.effects import (
 from rondetafel.flows.events import ResumeReason
 from rondetafel.flows.markers import N_
 from rondetafel.flows.prompts import Prompt
+from rondetafel.flows.school_calendar import SchoolCalendar
 from rondetafel.flows.script import PhaseType, Role
 from rondetafel.flows.state import Mark, MeetingState
 
 from . import keyboards
+from .deep_links import OFFER
 from .operations import Answer, ClearTag, Edit, Operation, Send, SendDocument
 from .templating import render_join, render_report, render_summary
 from .texts import DONE, WHY, Markup, Texts
@@ -55,9 +58,23 @@ def note_tag(seq: int) -> str:
 
 
 class Presenter:
-    def __init__(self, tz: dt.tzinfo, school: str) -> None:
+    def __init__(
+        self,
+        tz: dt.tzinfo,
+        school: str,
+        calendar: SchoolCalendar | None = None,
+        clock: Clock | None = None,
+    ) -> None:
         self.tz = tz
         self.school = school
+        self.calendar = calendar
+        self.clock = clock
+
+    def before_holiday(self) -> dt.date | None:
+        """The last school day before the next holiday, as a choice for a due date."""
+        if self.calendar is None or self.clock is None:
+            return None
+        return self.calendar.before_next_holiday(self.clock().date())
 
     def render(self, effect: Effect, state: MeetingState | None, t: Texts) -> list[Operation]:
         """`state` is None only for what is said where no meeting runs (notices, pop-ups)."""
@@ -218,7 +235,7 @@ def _agreement(
         )
     )
     text = f"{head}\n{ask}"
-    markup = keyboards.agreement(state, t, seq)
+    markup = keyboards.agreement(state, t, seq, r.before_holiday())
     return [Edit(tag, text, markup) if effect.edit else Send(text, markup, tag=tag)]
 
 
@@ -298,6 +315,7 @@ def _closing(state: MeetingState, t: Texts) -> list[Operation]:
     ops += [ClearTag(note_tag(c.seq)) for c in state.pending_side_notes()]
     ops += [ClearTag(agreement_tag(seq)) for seq in state.open_agreements]
     ops.append(ClearTag(STOP))
+    ops.append(ClearTag(OFFER))
     return ops
 
 

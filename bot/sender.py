@@ -50,8 +50,19 @@ from telegram.error import (
 )
 
 from rondetafel.clock import utcnow
+from rondetafel.storage.audit import REMINDER_UNDELIVERABLE
 from rondetafel.storage.db import Database
-from rondetafel.storage.outbox import CLEAR, DOCUMENT, EDIT, SEND, Pending
+from rondetafel.storage.outbox import (
+    CLEAR,
+    DOCUMENT,
+    EDIT,
+    FALLBACK,
+    REMINDER_KEY,
+    SEND,
+    Outgoing,
+    Pending,
+)
+from rondetafel.storage.reminders import UNDELIVERABLE
 from rondetafel.storage.repositories import Repositories
 from rondetafel.storage.unit_of_work import in_transaction
 
@@ -269,7 +280,11 @@ class Sender:
                 row, lambda repos: repos.outbox.retry_at(row.id, _in(seconds))
             )
         except Forbidden as refused:
-            return await self._settle(row, partial(self._forbidden, row=row, error=refused))
+            following = await self._settle(row, partial(self._forbidden, row=row, error=refused))
+            fallback = row.payload.get(FALLBACK)
+            if row.chat_id > 0 and fallback:
+                self.wake(fallback["chat_id"])
+            return following
         except BadRequest as error:
             if any(h in str(error).lower() for h in HARMLESS):
                 log.info("outbox row %s: nothing to do (%s)", row.id, error)
@@ -312,7 +327,8 @@ class Sender:
             )
             return document.message_id, 1
         if row.method == EDIT:
-            target = row.target
+            # By id (a private reminder answered in place) or by tag (a meeting's message).
+            target = payload.get("message_id") or row.target
             if target is None:
                 # Never delivered, or forgotten when the group became a supergroup.
                 return None, 0
@@ -362,6 +378,18 @@ class Sender:
             log.warning("cannot write to private chat %s: %s", row.chat_id, error)
             await repos.outbox.failed(row.id)
             await repos.chats.forget_private(row.chat_id)
+            # A reminder that cannot reach its person says so in its group,
+            # neutrally (`bot/reminder_loop.py` put the mention in the row).
+            reminder, fallback = row.payload.get(REMINDER_KEY), row.payload.get(FALLBACK)
+            if reminder is not None:
+                await repos.reminders.set_status(reminder, UNDELIVERABLE)
+                found = await repos.reminders.get(reminder)
+                if found is not None:
+                    await repos.audit.add(
+                        found.case_id, found.user_id, REMINDER_UNDELIVERABLE, utcnow()
+                    )
+            if fallback:
+                await repos.outbox.add([Outgoing(**fallback)], utcnow())
 
     # ------------------------------------------------------------ outside the outbox
 

@@ -1,4 +1,5 @@
-"""Jinja2 rendering of the join message, the summary and the report.
+"""Jinja2 rendering of the join message, the summary, the report and the follow-up's
+messages (the evaluation summary, the next meeting's opening).
 
 One environment per language, with autoescape on: every piece of user text in
 a template is escaped, whether the output is Telegram HTML or a document.
@@ -17,6 +18,12 @@ from typing import TYPE_CHECKING
 from rondetafel.flows.state import MeetingState
 from rondetafel.i18n import translations
 
+from .follow_up_views import (
+    EarlierView,
+    EvaluationSummaryView,
+    earlier_lines,
+    evaluation_summary_lines,
+)
 from .texts import Texts
 from .views import AGREEMENTS_ID, GOALS_ID, meeting_view, person
 
@@ -84,3 +91,17 @@ def render_report(state: MeetingState, t: Texts, tz: dt.tzinfo, school: str) -> 
             goals_id=GOALS_ID,
         )
     )
+
+
+def render_evaluation_summary(view: EvaluationSummaryView, t: Texts) -> str:
+    """The short summary of a completed evaluation, for the meeting's group."""
+    lines = evaluation_summary_lines(view, t)
+    return environment(t.language).get_template("evaluation.html.j2").render(e=lines).strip()
+
+
+def render_earlier(view: EarlierView, t: Texts) -> str:
+    """Where we were, to open the next meeting; "" when there is nothing to look back on."""
+    lines = earlier_lines(view, t)
+    if lines.empty:
+        return ""
+    return environment(t.language).get_template("earlier.html.j2").render(v=lines).strip()

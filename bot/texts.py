@@ -90,6 +90,7 @@ KIND_NAMES: Mapping[MeetingKind, str] = {
     MeetingKind.MDO: N_("multidisciplinary meeting (MDO)"),
     MeetingKind.CIRCLE: N_("circle conversation"),
     MeetingKind.START: N_("start conversation"),
+    MeetingKind.EVALUATION: N_("evaluation meeting"),
 }
 
 LANGUAGE_NAMES: Mapping[str, str] = {"nl": "Nederlands", "en": "English"}
@@ -128,6 +129,10 @@ class Texts:
 
     def date(self, day: dt.date) -> str:
         return format_date(day, format="EEE d MMM y", locale=self.language)
+
+    def short_date(self, day: dt.date) -> str:
+        """'18 dec': for a button, where the year is clear."""
+        return format_date(day, format="d MMM", locale=self.language)
 
     def mention(self, participant: Participant) -> Markup:
         """A mention that makes ForceReply(selective=True) target this person."""

@@ -3,9 +3,9 @@
 Every check of a person against an action reads `MATRIX`: the guard for
 buttons and typed controls (`flows.guard`), the core for replies, /stop and
 /chair (`flows.transition`), and the shell for the case's commands (/export,
-/forget, /audit, /consent…). The README's "Who may do what" table is made
-from it (`matrix_markdown`), and a test per cell acts as each role and
-checks the outcome.
+/forget, /audit, /consent, /agreements…). The README's "Who may do what"
+table is made from it (`matrix_markdown`), and a test per cell acts as each
+role and checks the outcome.
 
 A person is judged by who they are *in this case*: their role in the meeting
 that runs, or else in the case's latest meeting, plus "group admin" when
@@ -60,6 +60,9 @@ class Action(StrEnum):
     EXPORT = "export"
     ERASE = "erase"  # /forget the case, or close it
     READ_AUDIT = "read_audit"
+    # /agreements: the case's open agreements, with owner, date and status. Changing
+    # one between meetings is AGREEMENT, where a participant's turn never comes.
+    READ_AGREEMENTS = "read_agreements"
 
 
 class May(StrEnum):
@@ -90,6 +93,7 @@ _PARTICIPANT = {
     Action.EXPORT: N,
     Action.ERASE: N,
     Action.READ_AUDIT: N,
+    Action.READ_AGREEMENTS: Y,
 }
 _NOTHING = dict.fromkeys(Action, N)
 
@@ -107,7 +111,12 @@ MATRIX: Mapping[Actor, Mapping[Action, May]] = {
     Actor.PUPIL_RELAY: _PARTICIPANT,
     # Youth care and other outsiders take part with consent; they do not open
     # the case's meetings, where a school leads.
-    Actor.EXTERNAL: {**_PARTICIPANT, Action.START: N, Action.JOIN: C},
+    Actor.EXTERNAL: {
+        **_PARTICIPANT,
+        Action.START: N,
+        Action.JOIN: C,
+        Action.READ_AGREEMENTS: C,
+    },
     Actor.FORMER_CHAIR: _PARTICIPANT,
     # An admin keeps a meeting going when its chair is gone: take the chair
     # (and with it the chair's rights), or stop it.
@@ -195,6 +204,7 @@ ACTION_NAMES: Mapping[Action, str] = {
     Action.EXPORT: "export",
     Action.ERASE: "close or erase the case",
     Action.READ_AUDIT: "read the audit trail",
+    Action.READ_AGREEMENTS: "list the case's agreements (/agreements)",
 }
 
 

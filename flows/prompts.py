@@ -128,18 +128,73 @@ class CasePrompt(StrEnum):
     """What a case asks outside any meeting."""
 
     CONFIRM_FORGET = "confirm_forget"  # /forget: erase everything for good?
+    AGREEMENTS = "agreements"  # /afspraken: the open agreements, and changing them
 
 
 class CaseButton(StrEnum):
     FORGET_YES = "y"
     FORGET_NO = "n"
+    # /afspraken's buttons (their callback data: bot/callback_data.py's "a1|…").
+    LIST = "l"  # back to the list
+    EDIT = "e"  # one agreement: change its owner or its date?
+    OWNERS = "w"  # who may own it
+    DATES = "d"  # by when: the quick choices
+    OWNER = "o"  # arg: the chosen participant's id
+    DUE = "t"  # arg: the chosen date, or ongoing
+    EVALUATORS = "v"  # who may evaluate the plan
+    EVALUATOR = "u"  # arg: the chosen participant's id
 
 
 # Per case prompt, its buttons and what pressing each does (who may: the matrix).
-# Answering "no" is the chair's too: the question is theirs.
+# Answering "no" is the chair's too: the question is theirs. Between meetings
+# every /afspraken button, even one that only shows another view, is a change's
+# first step, and only who may change agreements sees its views.
 CASE_PROMPTS: Mapping[CasePrompt, Mapping[CaseButton, Action]] = {
     CasePrompt.CONFIRM_FORGET: {
         CaseButton.FORGET_YES: Action.ERASE,
         CaseButton.FORGET_NO: Action.ERASE,
     },
+    CasePrompt.AGREEMENTS: dict.fromkeys(
+        (
+            CaseButton.LIST,
+            CaseButton.EDIT,
+            CaseButton.OWNERS,
+            CaseButton.DATES,
+            CaseButton.OWNER,
+            CaseButton.DUE,
+            CaseButton.EVALUATORS,
+            CaseButton.EVALUATOR,
+        ),
+        Action.AGREEMENT,
+    ),
+}
+
+
+class ReminderPrompt(StrEnum):
+    """What a reminder in a person's private chat asks."""
+
+    STATUS = "status"  # where does the agreement stand (or: ask me later)
+    NOTE = "note"  # anything to add? (typed words, or no note)
+
+
+class ReminderButton(StrEnum):
+    DONE = "d"
+    IN_PROGRESS = "i"
+    NOT_DONE = "n"
+    TOMORROW = "m"
+    NEXT_WEEK = "w"
+    NO_NOTE = "x"
+
+
+# Per reminder prompt, its buttons in the order shown. Only the reminder's own
+# person may press them (the desk checks who; the matrix is about cases).
+REMINDER_PROMPTS: Mapping[ReminderPrompt, tuple[ReminderButton, ...]] = {
+    ReminderPrompt.STATUS: (
+        ReminderButton.DONE,
+        ReminderButton.IN_PROGRESS,
+        ReminderButton.NOT_DONE,
+        ReminderButton.TOMORROW,
+        ReminderButton.NEXT_WEEK,
+    ),
+    ReminderPrompt.NOTE: (ReminderButton.NO_NOTE,),
 }

@@ -53,6 +53,7 @@ class MeetingKind(StrEnum):
     MDO = "mdo"
     CIRCLE = "circle"
     START = "start"
+    EVALUATION = "evaluation"
 
 
 class PhaseType(StrEnum):
@@ -256,6 +257,29 @@ HAND_OVER = Phase(
         parent=N_("What should the new mentor know about your child? What worked well?"),
     ),
 )
+# The evaluation meeting looks back on the previous plan: what went well with
+# the agreements and goals (feedback, tops) before what is not there yet, then
+# the next goals and agreements (feed forward).
+LOOKING_BACK = Phase(
+    key="looking_back",
+    title=N_("How did it go?"),
+    positive=True,
+    questions=_ask(
+        N_("What went well with the agreements? Which goals were reached?"),
+        N_("What went well for you since the last talk? What can you do now that was hard before?"),
+        parent=N_("What went well at home since the last meeting? What did your child manage?"),
+        mentor=N_("What went well in class since the last meeting? Which goals were reached?"),
+    ),
+)
+NOT_YET = Phase(
+    key="not_yet",
+    title=N_("What is not there yet?"),
+    difficult=True,
+    questions=_ask(
+        N_("Which goals are not reached yet? Which agreements did not work out, and why?"),
+        N_("What does not work yet for you? What would you like to get better at?"),
+    ),
+)
 CIRCLE_QUESTIONS = Phase(
     key="questions",
     title=N_("Questions"),
@@ -305,5 +329,10 @@ SCRIPTS: Mapping[MeetingKind, Script] = {
         kind=MeetingKind.START,
         title=N_("start conversation"),
         phases=(MEETING_GOALS, HAND_OVER, GOALS, NEEDS, AGREEMENTS, TOPS_TIPS),
+    ),
+    MeetingKind.EVALUATION: Script(
+        kind=MeetingKind.EVALUATION,
+        title=N_("evaluation meeting"),
+        phases=(MEETING_GOALS, LOOKING_BACK, NOT_YET, GOALS, NEEDS, AGREEMENTS, TOPS_TIPS),
     ),
 }

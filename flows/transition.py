@@ -580,6 +580,11 @@ def _press_owner(state: MeetingState, event: Pressed, now: dt.datetime) -> Outco
 def _press_due(state: MeetingState, event: Pressed, now: dt.datetime) -> Outcome:
     if event.arg == ONGOING:
         outcome = _set_due(state, now, ongoing=True)
+    elif (day := _day(event.arg)) is not None:
+        # A date of its own ("before the next holiday"): exactly that day, if still ahead.
+        if not 0 <= (day - now.date()).days <= MAX_DAYS_AHEAD:
+            return _toast(state, Why.STALE_BUTTON)
+        outcome = _set_due(state, now, due=day)
     else:
         days = _number(event.arg)
         if days is None or days > MAX_DAYS_AHEAD:
@@ -904,6 +909,16 @@ def _update_contributions(state: MeetingState, seq: int, mark: Mark) -> MeetingS
             replace(c, mark=mark) if c.seq == seq else c for c in state.contributions
         )
     )
+
+
+def _day(arg: str) -> dt.date | None:
+    """A button's date argument (YYYY-MM-DD); None for anything else."""
+    if len(arg) != 10 or not arg.isascii():
+        return None
+    try:
+        return dt.date.fromisoformat(arg)
+    except ValueError:
+        return None
 
 
 def _number(arg: str) -> int | None:

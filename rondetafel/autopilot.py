@@ -3,24 +3,46 @@
 It reads each new bot message in order and reacts like the person it is for
 would: name the pupil, tap their role, answer a question addressed to them
 (or pass), say by when an agreement is done and, where the book says so, who
-else does it. Used by the demo and by the end-to-end tests, for every kind of
-meeting.
+else does it, and open the private chat with the bot when it asks. Used by
+the demo and by the end-to-end tests, for every kind of meeting.
+
+`FollowUpPilot` plays the same people between meetings, in their private
+chats: an owner answers a reminder about an agreement, the mentor evaluates
+the plan.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
-from rondetafel.bot.callback_data import decode
+from rondetafel.bot.callback_data import decode, decode_evaluation, decode_reminder
+from rondetafel.bot.reminder_desk import SNOOZE_OF_CHOICE, STATUS_OF_CHOICE
 from rondetafel.bot.texts import texts
+from rondetafel.flows.evaluation import EvaluationButton
 from rondetafel.flows.events import Button
+from rondetafel.flows.follow_up import AgreementStatus
+from rondetafel.flows.prompts import ReminderButton
+from rondetafel.flows.reminder_plan import Snooze
 from rondetafel.flows.script import SCRIPTS, MeetingKind, Role
 from rondetafel.standin import BotApiStandIn, SimChat
 
-from .demo_book import CAST, SIDE_NOTE, TYPED_DATE, Agreement, Cast, Say, Starter, say
-from .phones import Phone
+from .demo_book import (
+    CAST,
+    SIDE_NOTE,
+    TYPED_DATE,
+    Agreement,
+    Cast,
+    GoalEvaluation,
+    ReminderAnswer,
+    Say,
+    Starter,
+    evaluation_answer,
+    reminder_answer,
+    say,
+)
+from .phones import Phone, deep_link_of
 
 Message = dict[str, Any]
 Found = dict[Button, list[tuple[str, str, str]]]
@@ -54,9 +76,12 @@ class Autopilot:
         side_note: bool = True,
         answers: Callable[[str, str, Role], Say] = say,
         on_tap: Callable[[Phone, str], None] | None = None,
+        open_private: Collection[Role] = (),
         timeout: float = 15.0,
     ) -> None:
+        """`open_private`: who opens the private chat when the bot offers its deep link."""
         self.standin, self.chat, self.phones = standin, chat, phones
+        self.open_private = frozenset(open_private)
         self.language, self.kind, self.cast = language, kind, cast
         self.t = texts(language)
         self.side_note = side_note
@@ -148,6 +173,9 @@ class Autopilot:
     async def _react(self, message: Message) -> None:
         found = buttons(message)
         chair = self.phones[Role.CHAIR]
+        link = deep_link_of(message)
+        if link is not None:
+            await self._open_private(message, *link)
         if Button.PASS in found:
             # The meeting message, posted anew (the group moved, or the bot came back).
             self.meeting_message = message["message_id"]
@@ -250,10 +278,170 @@ class Autopilot:
         due = next(b for b in found[Button.DUE] if b[1] == wanted)
         await self._tap(chair, message, due[2], due[0])
 
+    async def _open_private(self, message: Message, label: str, url: str) -> None:
+        """Those the message names tap its deep link and Start, if they are to."""
+        for role, phone in self.phones.items():
+            if role not in self.open_private or phone.opened_private:
+                continue
+            if phone not in self._all_mentioned(message):
+                continue
+            if self.on_tap:
+                self.on_tap(phone, label)
+            start = await phone.open_link(url)
+            # The bot's greeting there, before the meeting goes on.
+            await phone.from_bot_privately(after=start["message_id"])
+
     def _mentioned(self, message: Message) -> Phone:
+        mentioned = self._all_mentioned(message)
+        if not mentioned:
+            raise AssertionError(f"nobody mentioned in {message.get('text')!r}")
+        return mentioned[0]
+
+    def _all_mentioned(self, message: Message) -> list[Phone]:
+        found: list[Phone] = []
         for entity in message.get("entities", []):
             user_id = (entity.get("user") or {}).get("id")
             for phone in self.phones.values():
-                if phone.user.id == user_id:
-                    return phone
-        raise AssertionError(f"nobody mentioned in {message.get('text')!r}")
+                if phone.user.id == user_id and phone not in found:
+                    found.append(phone)
+        return found
+
+
+# ---------------------------------------------------------------- between meetings
+
+# The reminder button ("d", "m", ...) for each answer the book can give.
+_CHOICE_OF_ANSWER: dict[AgreementStatus | Snooze, str] = {
+    **{status: choice for choice, status in STATUS_OF_CHOICE.items()},
+    **{snooze: choice for choice, snooze in SNOOZE_OF_CHOICE.items()},
+}
+_RESULTS = frozenset({EvaluationButton.REACHED, EvaluationButton.PARTLY, EvaluationButton.NOT_YET})
+
+
+def reminder_buttons(message: Message) -> dict[str, tuple[str, str, int]]:
+    """A reminder's buttons by choice ("d", "x", ...): (label, raw data, reminder id)."""
+    found: dict[str, tuple[str, str, int]] = {}
+    for row in (message.get("reply_markup") or {}).get("inline_keyboard", []):
+        for button in row:
+            data = decode_reminder(button.get("callback_data", ""))
+            if data is not None:
+                found[data.choice] = (button["text"], button["callback_data"], data.reminder_id)
+    return found
+
+
+def evaluation_buttons(message: Message) -> dict[EvaluationButton, tuple[str, str]]:
+    """An evaluation question's buttons by kind: (label, raw data)."""
+    found: dict[EvaluationButton, tuple[str, str]] = {}
+    for row in (message.get("reply_markup") or {}).get("inline_keyboard", []):
+        for button in row:
+            data = decode_evaluation(button.get("callback_data", ""))
+            if data is not None:
+                found[EvaluationButton(data.action)] = (button["text"], button["callback_data"])
+    return found
+
+
+def asks_result(message: Message) -> bool:
+    """An evaluation question about a goal: reached, partly or not yet?"""
+    return bool(_RESULTS & evaluation_buttons(message).keys())
+
+
+def asks_words(message: Message) -> bool:
+    """An evaluation question to type an answer to (or tap "nothing to add")."""
+    return EvaluationButton.NOTHING_TO_ADD in evaluation_buttons(message)
+
+
+def has_keyboard(message: Message) -> bool:
+    return bool((message.get("reply_markup") or {}).get("inline_keyboard"))
+
+
+class FollowUpPilot:
+    """People in their private chats with the bot, answering from the demo book."""
+
+    def __init__(
+        self,
+        standin: BotApiStandIn,
+        *,
+        language: str = "nl",
+        reminders: Callable[[str, str], ReminderAnswer] = reminder_answer,
+        evaluation: Callable[[str, int], GoalEvaluation] = evaluation_answer,
+        on_tap: Callable[[Phone, str], None] | None = None,
+        timeout: float = 15.0,
+    ) -> None:
+        self.standin = standin
+        self.language = language
+        self.reminders = reminders
+        self.evaluation = evaluation
+        self.on_tap = on_tap
+        self.timeout = timeout
+
+    async def answer_reminder(self, phone: Phone, reminder_id: int) -> ReminderAnswer:
+        """The owner answers the reminder `reminder_id` with its buttons, and maybe a note."""
+
+        def about_it(message: Message) -> bool:
+            return any(b[2] == reminder_id for b in reminder_buttons(message).values())
+
+        message = await phone.from_bot_privately(about_it)
+        answer = self.reminders(self.language, message.get("text", ""))
+        label, data, _ = reminder_buttons(message)[_CHOICE_OF_ANSWER[answer.choice]]
+        await self._tap(phone, message, data, label)
+        if answer.choice not in STATUS_OF_CHOICE.values():
+            await self._edited(phone, message, lambda m: not has_keyboard(m))  # snoozed
+            return answer
+        # The answer shows, with a question for a note and a "no note" button.
+        asked = await self._edited(
+            phone, message, lambda m: ReminderButton.NO_NOTE in reminder_buttons(m)
+        )
+        if answer.note is None:
+            label, data, _ = reminder_buttons(asked)[ReminderButton.NO_NOTE]
+            await self._tap(phone, asked, data, label)
+            await self._edited(phone, asked, lambda m: not has_keyboard(m))
+        else:
+            typed = await phone.say_privately(answer.note)
+            await phone.from_bot_privately(after=typed["message_id"])  # noted
+        return answer
+
+    async def evaluate(self, phone: Phone, *, after: int | None = None) -> int:
+        """Answer the evaluation asked in `phone`'s private chat, goal by goal; how many goals."""
+        question = await phone.from_bot_privately(asks_result, after=after)
+        index = 0
+        while True:
+            answer = self.evaluation(self.language, index)
+            label, data = evaluation_buttons(question)[EvaluationButton(answer.result.value)]
+            await self._tap(phone, question, data, label)
+            mark = question["message_id"]
+            for words in (answer.seen, answer.next_step):
+                asked = await phone.from_bot_privately(asks_words, after=mark)
+                mark = asked["message_id"]
+                if words is None:
+                    label, data = evaluation_buttons(asked)[EvaluationButton.NOTHING_TO_ADD]
+                    await self._tap(phone, asked, data, label)
+                else:
+                    await phone.say_privately(words)
+            index += 1
+            # The next goal's question, or the thanks that ends the evaluation.
+            following = await phone.from_bot_privately(
+                lambda m: asks_result(m) or not has_keyboard(m), after=mark
+            )
+            if not asks_result(following):
+                return index
+            question = following
+
+    async def _tap(self, phone: Phone, message: Message, data: str, label: str) -> None:
+        if self.on_tap:
+            self.on_tap(phone, label)
+        await phone.press(message, data, chat=phone.private)
+
+    async def _edited(
+        self, phone: Phone, message: Message, shows: Callable[[Message], bool]
+    ) -> Message:
+        """The private message once the bot's edit makes `shows` true."""
+        message_id = message["message_id"]
+
+        def current() -> Message:
+            return next(
+                m for m in self.standin.bot_messages(phone.private) if m["message_id"] == message_id
+            )
+
+        await self.standin.wait_for(
+            lambda: shows(current()), self.timeout, f"an edit of private message {message_id}"
+        )
+        return current()

@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from rondetafel.clock import Clock
 from rondetafel.flows.script import MeetingKind
 from rondetafel.settings import Settings
 from rondetafel.setup_errors import (
@@ -145,6 +146,27 @@ def _add_bench_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
         "--timeout", type=float, default=None, metavar="S", help="give up on a meeting after S s"
     )
     bench.add_argument("--json", type=Path, default=None, metavar="PATH", help="also write JSON")
+    bench.add_argument(
+        "--reminders",
+        type=_count,
+        default=0,
+        metavar="N",
+        help="instead: N reminders due at once, sent by the bot (docs/reminders.md)",
+    )
+    bench.add_argument(
+        "--rate",
+        type=_positive,
+        default=None,
+        metavar="PER_SECOND",
+        help="with --reminders: REMINDERS_PER_MINUTE=60×it and MESSAGES_PER_SECOND=it",
+    )
+    bench.add_argument(
+        "--global-limit",
+        type=float,
+        default=None,
+        metavar="PER_SECOND",
+        help="with --reminders: the stand-in's overall limit (30, or 1.2×--rate)",
+    )
 
 
 def _positive(text: str) -> int:
@@ -186,6 +208,20 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
+    if args.reminders:
+        from rondetafel.bench.reminder_command import main as reminders_main
+        from rondetafel.bench.reminders import ReminderOptions
+
+        reminder_options = ReminderOptions(
+            reminders=args.reminders,
+            database=args.db,
+            rate=args.rate,
+            global_limit=args.global_limit,
+            timeout=args.timeout,
+            # The bot's log, kept beside the JSON: the run's folder is removed.
+            keep_log=args.json.with_suffix(".bot.log") if args.json else None,
+        )
+        return reminders_main(reminder_options, args.json)
     from rondetafel.bench.command import main as bench_main
     from rondetafel.bench.runner import BenchOptions
 
@@ -282,7 +318,8 @@ def startup_line(username: str, database_url: str) -> str:
     return f"Running as @{username} with database {masked_url(database_url)} (long polling)"
 
 
-def _run(settings: Settings, startup_log: StartupLog) -> int:
+def _run(settings: Settings, startup_log: StartupLog, *, clock: Clock | None = None) -> int:
+    """`rondetafel run`; `clock` (the school's time by default) only for the reminder bench."""
     if settings.bot_token is None:
         raise SetupError(
             "Set BOT_TOKEN to the token BotFather gave you (see README: 'Create the bot')."
@@ -295,7 +332,7 @@ def _run(settings: Settings, startup_log: StartupLog) -> int:
 
     sealing = sealing_from(settings)
     db = Database(settings.database_url, keyring=sealing)
-    app = build_application(settings, db, token=settings.bot_token.get_secret_value())
+    app = build_application(settings, db, token=settings.bot_token.get_secret_value(), clock=clock)
 
     async def start(application: RondetafelApp) -> None:
         # The keys are checked before the sender reads the first stored message.

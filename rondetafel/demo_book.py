@@ -2,12 +2,19 @@
 
 Keyed by phase and by the role of the person whose turn it is. The people and
 the pupil are made up; the pupil is "S.B." (initials, as the bot asks).
+
+After the meeting, in their private chats: how each owner answers a reminder
+about an agreement (`reminder_answer`), and how the mentor evaluates the
+plan, goal by goal (`evaluation_answer`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rondetafel.flows.evaluation import GoalResult
+from rondetafel.flows.follow_up import AgreementStatus
+from rondetafel.flows.reminder_plan import Snooze
 from rondetafel.flows.script import Role
 
 
@@ -180,3 +187,86 @@ def say(language: str, phase: str, role: Role) -> Say:
         return book["needs"].get(role)
     generic = {"nl": "Daar heb ik niets aan toe te voegen", "en": "Nothing to add from me"}
     return generic[language] if role is not Role.CHAIR else None
+
+
+# ---------------------------------------------------------------- after the meeting
+
+
+@dataclass(frozen=True)
+class ReminderAnswer:
+    """A reminder's button, and what the owner types after it (None: "no note")."""
+
+    choice: AgreementStatus | Snooze
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class GoalEvaluation:
+    """One goal in the evaluation: its result, what is seen now, the next step.
+
+    None for `seen` or `next_step`: the "nothing to add" button instead of typing.
+    """
+
+    result: GoalResult
+    seen: str | None
+    next_step: str | None
+
+
+# By the agreement's text, as it was typed in the meeting (the reminder quotes it).
+_REMINDERS: dict[str, dict[str, ReminderAnswer]] = {
+    "nl": {
+        "S. bij de deur begroeten": ReminderAnswer(
+            AgreementStatus.DONE, "Elke ochtend gedaan; hij zegt nu zelf goedemorgen"
+        ),
+        "Om 21 uur naar bed, ook in het weekend": ReminderAnswer(AgreementStatus.IN_PROGRESS),
+    },
+    "en": {
+        "Greet S. at the door": ReminderAnswer(
+            AgreementStatus.DONE, "Done every morning; he now says good morning himself"
+        ),
+        "Bed at 9 pm, weekends too": ReminderAnswer(AgreementStatus.IN_PROGRESS),
+    },
+}
+# The goals in the order of the goals round: the pupil's, the parent's, the mentor's.
+_EVALUATION: dict[str, tuple[GoalEvaluation, ...]] = {
+    "nl": (
+        GoalEvaluation(
+            GoalResult.PARTLY,
+            "Met de hulpkaart begint hij op drie van de vijf dagen rustig",
+            "De hulpkaart ook bij rekenen gebruiken",
+        ),
+        GoalEvaluation(GoalResult.REACHED, None, None),
+        GoalEvaluation(
+            GoalResult.NOT_YET,
+            "Na de gym duurt het nog lang",
+            "Na de gym eerst vijf minuten lezen",
+        ),
+    ),
+    "en": (
+        GoalEvaluation(
+            GoalResult.PARTLY,
+            "With the help card he starts calmly three days out of five",
+            "Use the help card in maths too",
+        ),
+        GoalEvaluation(GoalResult.REACHED, None, None),
+        GoalEvaluation(
+            GoalResult.NOT_YET,
+            "After PE it still takes long",
+            "After PE, five minutes of reading first",
+        ),
+    ),
+}
+
+
+def reminder_answer(language: str, reminder: str) -> ReminderAnswer:
+    """How the owner answers the reminder whose text is `reminder` (unknown agreements: done)."""
+    for what, answer in _REMINDERS[language].items():
+        if what in reminder:
+            return answer
+    return ReminderAnswer(AgreementStatus.DONE)
+
+
+def evaluation_answer(language: str, index: int) -> GoalEvaluation:
+    """The evaluation of the plan's goal number `index` (from 0)."""
+    book = _EVALUATION[language]
+    return book[index] if index < len(book) else GoalEvaluation(GoalResult.REACHED, None, None)

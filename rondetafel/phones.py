@@ -3,15 +3,32 @@
 A `Phone` waits for the bot's question addressed to its person (a ForceReply
 that mentions them), replies to it, and taps buttons by their label. The demo
 and the end-to-end tests both drive meetings with these.
+
+Between meetings the bot writes to a person in their private chat, which only
+the person can open: with a deep link (`open_link`, the group's "open our
+private chat" button) or /start. Telegram refuses anything typed there before.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import Any
 
 from rondetafel.standin import BotApiStandIn, SimChat, SimUser
 
 Message = dict[str, Any]
+# https://t.me/<bot>?start=<parameter>, as a deep link button carries it.
+DEEP_LINK = re.compile(r"https://t\.me/(?P<bot>\w+)\?start=(?P<parameter>[A-Za-z0-9_-]{1,64})")
+
+
+def deep_link_of(message: Message) -> tuple[str, str] | None:
+    """(label, url) of the message's first button that opens a private chat with a bot."""
+    for row in (message.get("reply_markup") or {}).get("inline_keyboard", []):
+        for button in row:
+            if DEEP_LINK.fullmatch(button.get("url", "")):
+                return button["text"], button["url"]
+    return None
 
 
 class Phone:
@@ -28,8 +45,41 @@ class Phone:
     def name(self) -> str:
         return self.user.first_name
 
+    @property
+    def private(self) -> SimChat:
+        """This person's private chat with the bot (it exists before it is opened)."""
+        return self.standin.private_chat(self.user)
+
+    @property
+    def opened_private(self) -> bool:
+        return self.user.started_bot
+
     async def send(self, text: str, *, reply_to: int | None = None) -> Message:
         return await self.standin.send_message(self.user, self.chat, text, reply_to=reply_to)
+
+    async def open_link(self, url: str) -> Message:
+        """Follow a deep link to the bot and tap Start: it sends `/start <parameter>`."""
+        match = DEEP_LINK.fullmatch(url)
+        if match is None or match["bot"].lower() != (self.standin.bot.username or "").lower():
+            raise ValueError(f"{url!r} is not a deep link to this bot")
+        return await self.standin.start_private_chat(self.user, match["parameter"])
+
+    async def say_privately(self, text: str) -> Message:
+        """Type `text` in the private chat with the bot (opened before)."""
+        return await self.standin.send_message(self.user, self.private, text)
+
+    async def from_bot_privately(
+        self, predicate: Callable[[Message], bool] = lambda m: True, *, after: int | None = None
+    ) -> Message:
+        """The first bot message in my private chat (newer than `after`) that `predicate` likes."""
+        return await self.standin.wait_for_bot_message(
+            self.private, predicate, after=after, timeout=self.timeout
+        )
+
+    async def press(self, message: Message, data: str, *, chat: SimChat | None = None) -> str:
+        """Tap the button carrying `data` on `message` (in the group unless `chat` says)."""
+        where = chat if chat is not None else self.chat
+        return await self.standin.press_button(self.user, where, message["message_id"], data)
 
     async def question(self) -> Message:
         """The bot's next question for me: a ForceReply that mentions me."""

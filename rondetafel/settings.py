@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from functools import cached_property
@@ -13,6 +14,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import make_url
 from sqlalchemy.exc import ArgumentError
 
+from rondetafel.flows.holidays import Region
+from rondetafel.flows.school_calendar import SchoolCalendar, parse_quiet_hours
 from rondetafel.storage.crypto import NotAKey, parse_key
 
 # Real tokens are `<bot id>:<35 characters>`; the lower bound of 20 leaves room
@@ -87,6 +90,39 @@ class Settings(BaseSettings):
         description=(
             "Erase a closed case this many months after closing, and an open one this long"
             " after its last meeting (NL norm: two years after the pupil left)."
+        ),
+    )
+    school_region: Region = Field(
+        default=Region.MIDDLE,
+        description=(
+            "Whose school holidays apply: north, middle or south (the Netherlands), or flanders."
+        ),
+    )
+    quiet_hours: str = Field(
+        default="18:00-08:00",
+        description="No reminders between these times (HH:MM-HH:MM, the school's time zone).",
+    )
+    reminders_at: dt.time = Field(
+        default=dt.time(8, 30), description="The time of day reminders are sent (HH:MM)."
+    )
+    remind_days_before: int = Field(
+        default=2,
+        ge=0,
+        le=10,
+        description="School days before an agreement's date that its owner is reminded.",
+    )
+    reminders_at_weekends: bool = Field(
+        default=False, description="Send reminders on Saturdays and Sundays too."
+    )
+    reminders_in_holidays: bool = Field(
+        default=False, description="Send reminders in the school holidays too."
+    )
+    reminders_per_minute: int = Field(
+        default=600,
+        ge=1,
+        description=(
+            "How many reminders the bot hands to the sender per minute: a burst (all due at"
+            " 08:30) spreads out and leaves room under MESSAGES_PER_SECOND for the meetings."
         ),
     )
     heartbeat_file: Path | None = Field(
@@ -174,6 +210,12 @@ class Settings(BaseSettings):
             ) from None
         return name
 
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_hours_parse(cls, value: str) -> str:
+        parse_quiet_hours(value)  # raises ValueError with what is wrong
+        return value.strip()
+
     @field_validator("log_level")
     @classmethod
     def _known_log_level(cls, value: str) -> str:
@@ -186,3 +228,15 @@ class Settings(BaseSettings):
     @cached_property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @cached_property
+    def calendar(self) -> SchoolCalendar:
+        """When reminders may go: the region's holidays, quiet hours, weekends."""
+        quiet_from, quiet_until = parse_quiet_hours(self.quiet_hours)
+        return SchoolCalendar(
+            self.school_region,
+            quiet_from=quiet_from,
+            quiet_until=quiet_until,
+            weekends=self.reminders_at_weekends,
+            in_holidays=self.reminders_in_holidays,
+        )

@@ -20,6 +20,29 @@ from .models import AuditEntry
 EXPORTED = "export"
 CLOSED = "close"
 READ_AUDIT = "read_audit"
+# …and what happens between meetings (bot/reminder_loop.py, the private desks).
+REMINDER_SENT = "reminder_sent"
+REMINDER_UNDELIVERABLE = "reminder_undeliverable"
+AGREEMENT_ANSWERED = "agreement_answered"
+EVALUATION_STARTED = "evaluation_started"
+EVALUATION_COMPLETE = "evaluation_complete"
+AGREEMENT_REPLANNED = "agreement_replanned"
+EVALUATOR_CHANGED = "evaluator_changed"
+# Every action written outside the meeting's own (`flows.audit.ACTIONS`).
+CASE_ACTIONS = frozenset(
+    {
+        EXPORTED,
+        CLOSED,
+        READ_AUDIT,
+        REMINDER_SENT,
+        REMINDER_UNDELIVERABLE,
+        AGREEMENT_ANSWERED,
+        EVALUATION_STARTED,
+        EVALUATION_COMPLETE,
+        AGREEMENT_REPLANNED,
+        EVALUATOR_CHANGED,
+    }
+)
 
 
 @dataclass(frozen=True)

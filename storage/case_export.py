@@ -2,8 +2,9 @@
 
 Versioned (`FORMAT`, `VERSION`) so that a school's archive can still read an
 export of an older bot: the case, each meeting with its complete state in the
-codec's own format (`codec.py`), the agreements, the consents and the audit
-trail. Dates and times are ISO 8601. The HTML reports of the finished
+codec's own format (`codec.py`), the agreements with where they stand, the
+reminders, the evaluations (the private conversation included), the consents
+and the audit trail. Dates and times are ISO 8601. The HTML reports of the finished
 meetings go along as separate documents (rendered in bot/case_commands.py).
 """
 
@@ -16,7 +17,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .codec import decode_state, encode_state
-from .models import AgreementRow, AuditEntry, Case, ConsentRow, Meeting
+from .models import (
+    AgreementRow,
+    AuditEntry,
+    Case,
+    ConsentRow,
+    EvaluationRow,
+    Meeting,
+    ReminderRow,
+)
 
 FORMAT = "rondetafel-case"
 VERSION = 1
@@ -44,6 +53,18 @@ class CaseExportReader:
                 _row(a)
                 for a in await self._all(
                     AgreementRow, AgreementRow.case_id == case_id, AgreementRow.id
+                )
+            ],
+            "reminders": [
+                _row(r)
+                for r in await self._all(
+                    ReminderRow, ReminderRow.case_id == case_id, ReminderRow.id
+                )
+            ],
+            "evaluations": [
+                _row(e)
+                for e in await self._all(
+                    EvaluationRow, EvaluationRow.case_id == case_id, EvaluationRow.id
                 )
             ],
             "consents": [

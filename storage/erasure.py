@@ -25,9 +25,11 @@ from .models import (
     Case,
     ConsentRow,
     Erasure,
+    EvaluationRow,
     Meeting,
     OutboxRow,
     ParkedUpdate,
+    ReminderRow,
 )
 
 FORGET, RETENTION = "forget", "retention"
@@ -68,6 +70,8 @@ class ErasureRepository:
         statements: list[Delete] = [
             delete(OutboxRow).where(OutboxRow.meeting_id.in_(meetings)),
             delete(BotMessage).where(BotMessage.meeting_id.in_(meetings)),
+            delete(ReminderRow).where(ReminderRow.case_id == case_id),
+            delete(EvaluationRow).where(EvaluationRow.case_id == case_id),
             delete(AgreementRow).where(AgreementRow.case_id == case_id),
             delete(ConsentRow).where(ConsentRow.case_id == case_id),
             delete(AuditEntry).where(AuditEntry.case_id == case_id),

@@ -97,6 +97,14 @@ class MeetingRepository:
             order_by=(Meeting.finished_at.desc(), Meeting.id.desc()),
         )
 
+    async def last_finished_of_case(self, case_id: int) -> LoadedMeeting | None:
+        """The case's plan in force: its newest finished meeting."""
+        return await self._first(
+            Meeting.case_id == case_id,
+            Meeting.status == Status.FINISHED.value,
+            order_by=(Meeting.finished_at.desc(), Meeting.id.desc()),
+        )
+
     async def latest_of_case(self, case_id: int) -> LoadedMeeting | None:
         """The case's newest meeting: who chairs it is who answers for the case."""
         return await self._first(Meeting.case_id == case_id, order_by=(Meeting.id.desc(),))
@@ -209,5 +217,6 @@ def _agreement_row(
         "owner_role": owner.role.value if owner else None,
         "owner_user_id": owner.user_id if owner else None,
         "due": agreement.due,
+        "ongoing": agreement.ongoing,
         "created_at": now,
     }

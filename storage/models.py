@@ -33,6 +33,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.expression import false
 from sqlalchemy.types import TypeDecorator
 
 from rondetafel.flows.state import ACTIVE
@@ -208,6 +209,13 @@ class AgreementRow(Base):
     owner_user_id: Mapped[int | None] = mapped_column(BigInteger)
     due: Mapped[dt.date | None] = mapped_column(Date)
     created_at: Mapped[dt.datetime]
+    # Ongoing ("doorlopend"): asked about once before the evaluation, never "due".
+    ongoing: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    # Where it stands, as its owner last answered a reminder (`flows.follow_up`);
+    # the note is theirs and the export's, never the group's.
+    status: Mapped[str] = mapped_column(String(16), server_default="open")
+    status_note: Mapped[str | None] = mapped_column(EncryptedText("agreements.status_note"))
+    status_at: Mapped[dt.datetime | None]
 
 
 class BotMessage(Base):
@@ -339,6 +347,71 @@ class ParkedUpdate(Base):
     chat_id: Mapped[int | None] = mapped_column(BigInteger)
     data: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON("parked_updates.data"))
     at: Mapped[dt.datetime]
+
+
+class ReminderRow(Base):
+    """A message the bot owes a person at a time: about an agreement, or the evaluation.
+
+    Not an outbox row yet: when it is due, the reminder loop (`bot/reminder_loop.py`)
+    claims it and decides (quiet hours, already done, reachable at all), and
+    only then stores what to send as outbox rows, in the claiming transaction.
+    `status`: pending → sent (→ noting while a note is awaited → answered), or
+    cancelled (done already, replaced by a new plan), or undeliverable (no
+    private chat: the group got a neutral mention).
+    """
+
+    __tablename__ = "reminders"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    # None for the evaluation of the meeting's plan.
+    agreement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agreements.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    due_at: Mapped[dt.datetime]
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime]
+    sent_at: Mapped[dt.datetime | None]
+
+
+REMINDER_PENDING = "pending"
+_REMINDER_IS_PENDING = ReminderRow.status == REMINDER_PENDING
+# The loop's one question, "what is due, oldest first": pending rows only, so the
+# index stays small however many reminders were sent before (docs/reminders.md
+# shows the plan with a million pending).
+Index(
+    "ix_reminders_pending_due_at",
+    ReminderRow.due_at,
+    ReminderRow.id,
+    sqlite_where=_REMINDER_IS_PENDING,
+    postgresql_where=_REMINDER_IS_PENDING,
+)
+
+
+class EvaluationRow(Base):
+    """The evaluation of one meeting's plan: who evaluates, when, and the private conversation.
+
+    `state` is `flows.evaluation.EvaluationState` as JSON (encrypted), None
+    until the conversation starts. One per meeting: a second plan is a second meeting.
+    """
+
+    __tablename__ = "evaluations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), unique=True
+    )
+    user_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    evaluator_name: Mapped[str] = mapped_column(EncryptedText("evaluations.evaluator_name"))
+    due: Mapped[dt.date] = mapped_column(Date)
+    state: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON("evaluations.state"))
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime]
+    completed_at: Mapped[dt.datetime | None]
 
 
 class Erasure(Base):

@@ -24,6 +24,10 @@ from .models import OUTBOX_PENDING, BotMessage, Chat, OutboxRow
 DONE, FAILED = "done", "failed"
 # What a row asks of the Bot API (see bot/outgoing.py for what each payload holds).
 SEND, EDIT, DOCUMENT, CLEAR = "send", "edit", "document", "clear"
+# Payload keys of a row to a private chat that carries a reminder: the reminder's
+# id, and the row to owe the group instead if the person cannot be reached
+# (an `Outgoing`'s fields), so the sender needs to know nothing about reminders.
+REMINDER_KEY, FALLBACK = "reminder", "fallback"
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from .agreements import AgreementRepository
 from .audit import AuditRepository
 from .bot_messages import BotMessageRepository
 from .case_export import CaseExportReader
@@ -11,10 +12,12 @@ from .cases import CaseRepository
 from .chats import ChatRepository
 from .consents import ConsentRepository
 from .erasure import ErasureRepository
+from .evaluations import EvaluationRepository
 from .handled_updates import HandledUpdateRepository
 from .meetings import MeetingRepository
 from .outbox import OutboxRepository
 from .parked_updates import ParkedUpdateRepository
+from .reminders import ReminderRepository
 from .schools import SchoolRepository
 
 
@@ -33,3 +36,6 @@ class Repositories:
         self.audit = AuditRepository(session)
         self.erasure = ErasureRepository(session)
         self.case_export = CaseExportReader(session)
+        self.agreements = AgreementRepository(session)
+        self.reminders = ReminderRepository(session)
+        self.evaluations = EvaluationRepository(session)

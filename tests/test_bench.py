@@ -1,11 +1,15 @@
-"""`rondetafel bench` end to end: two meetings and their echo chats, and a complete report.
+"""`rondetafel bench` end to end: two meetings and their echo chats, and a complete report;
+a small reminder burst (`--reminders`), and the claim's query plan.
 
-Only that it runs and reports: its numbers are never asserted, a busy test
-machine would make such a test flaky and say nothing about the bot.
+Only that it runs and reports: its timings are never asserted, a busy test
+machine would make such a test flaky and say nothing about the bot. What is
+asserted of the burst is what must hold at any speed: everyone reached once,
+no 429.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
@@ -14,7 +18,9 @@ from typing import Any
 
 import pytest
 
+from rondetafel.bench import claim_plan
 from rondetafel.bench.protocol import mentioned_ids
+from rondetafel.bench.reminder_report import pace
 from rondetafel.bench.report import ROWS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,3 +85,50 @@ def test_a_mention_is_read_from_a_text_mention_or_a_user_link() -> None:
         ]
     }
     assert mentioned_ids(message) == [11, 22]
+
+
+@pytest.fixture(scope="module")
+def reminders(tmp_path_factory: pytest.TempPathFactory) -> Report:
+    report = tmp_path_factory.mktemp("reminders") / "reminders.json"
+    command = [sys.executable, "-m", "rondetafel.cli", "bench", "--reminders", "12"]
+    command += ["--rate", "6", "--json", str(report)]
+    result = subprocess.run(
+        command, cwd=report.parent, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "achieved rate (per s)" in result.stdout
+    found: Report = json.loads(report.read_text())
+    return found
+
+
+@pytest.mark.e2e
+def test_a_reminder_burst_reaches_everyone_once_without_a_429(reminders: Report) -> None:
+    summary = reminders["summary"]
+    assert summary["delivered_people"] == summary["delivered"] == 12
+    assert summary["duplicates"] == summary["too_many_requests"] == summary["group_mentions"] == 0
+    assert summary["reminder_statuses"] == {"sent": 12}
+    assert summary["outbox_statuses"] == {"done": 12}
+    # --rate 6: REMINDERS_PER_MINUTE 360, MESSAGES_PER_SECOND 6, Telegram's 30 in the stand-in.
+    assert (summary["reminders_per_minute"], summary["messages_per_second"]) == (360, 6)
+    assert summary["standin_global_limit_per_second"] == 30
+    assert sum(reminders["per_second"]) == 12
+
+
+def test_the_pace_is_read_off_the_delivery_times() -> None:
+    times = [10.0, 10.1, 10.2, 11.0, 11.05, 13.5]
+    found = pace(times)
+    assert found is not None
+    assert found.per_second == [3, 2, 0, 1]
+    assert found.largest_second == 4  # 10.1 to 11.05
+    assert found.largest_gap == pytest.approx(2.45)
+    assert found.rate == pytest.approx(5 / 3.5)
+    assert pace([]) is None
+
+
+def test_the_claim_finds_due_reminders_through_the_partial_index(tmp_path: Path) -> None:
+    """On SQLite; docs/reminders.md has the PostgreSQL plan with a million pending."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'plan.db'}"
+    shown = asyncio.run(claim_plan.measure(url, pending=300, sent=300, due=30, batches=[10]))
+    plans = [line for line in shown.splitlines() if line.startswith("QUERY PLAN: SEARCH reminders")]
+    assert "USING INDEX ix_reminders_pending_due_at (due_at<?)" in plans[0]
+    assert "-- claimed 10" in shown

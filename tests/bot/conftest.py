@@ -42,6 +42,14 @@ class Harness:
         await self.app.process_update(update)
         await self.app.bot_data[SERVICES].sender.drain()
 
+    async def remind(self) -> int:
+        """One round of the reminder loop at the harness's clock, delivered; how many it took."""
+        services = self.app.bot_data[SERVICES]
+        assert services.reminders is not None
+        handled = await services.reminders.run_once()
+        await services.sender.drain()
+        return handled
+
     def messages(self) -> list[Call]:
         return self.request.messages()
 
@@ -111,6 +119,11 @@ async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
     )
     await app.initialize()
     await start_services(app)
+    # Reminders go when a test says so (`Harness.remind`), at the harness's clock,
+    # not whenever the background loop happens to look.
+    loop = app.bot_data[SERVICES].reminders
+    assert loop is not None
+    await loop.stop()
     try:
         yield Harness(app, request, GroupChat(app.bot), db, now)
     finally:

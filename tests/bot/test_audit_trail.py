@@ -7,7 +7,7 @@ from sqlalchemy import inspect, select
 from rondetafel.bot.case_texts import ACTION_WORDS
 from rondetafel.flows.audit import ACTIONS
 from rondetafel.flows.events import Button
-from rondetafel.storage.audit import CLOSED, EXPORTED, READ_AUDIT
+from rondetafel.storage.audit import CASE_ACTIONS
 from rondetafel.storage.models import AuditEntry
 
 from .conftest import ANNA, FATMA, MO, Harness
@@ -57,5 +57,5 @@ async def test_the_next_meeting_of_the_case_is_on_the_same_trail(harness: Harnes
 
 
 def test_every_action_on_the_trail_reads_in_words() -> None:
-    written = ACTIONS | {EXPORTED, CLOSED, READ_AUDIT}
+    written = ACTIONS | CASE_ACTIONS
     assert written == set(ACTION_WORDS)

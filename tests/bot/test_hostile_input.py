@@ -429,6 +429,9 @@ async def test_a_pupils_pseudonym_with_markup_is_stored_and_shown_as_typed(
 FORGED = [
     pytest.param("hello", ANNA, STALE, id="not-our-format"),
     pytest.param("", ANNA, STALE, id="empty"),
+    # A private chat's buttons, forged into the group: never acted on there.
+    pytest.param("r1|1|d", ANNA, STALE, id="reminder-button-in-the-group"),
+    pytest.param("v1|1|reached|0", ANNA, STALE, id="evaluation-button-in-the-group"),
     pytest.param("2|1|s||0", ANNA, STALE, id="a-future-version"),
     pytest.param("1|1|j|mentor|0|x", STRANGER, STALE, id="separator-injected"),
     pytest.param("1|1|j|" + "x" * 80 + "|0", STRANGER, STALE, id="over-64-bytes"),
@@ -807,7 +810,8 @@ async def twenty_join(harness: Harness) -> None:
     speaker = next(p for p in people if p.id == current.user_id)
     await harness.answer(speaker, "Elke dag lezen")
     agreement = harness.messages()[-1]
-    assert len(agreement.buttons()) == 4 + 21
+    # 1, 2, 6 weeks, ongoing, before the holiday, and 21 owners: within the 100 allowed.
+    assert len(agreement.buttons()) == 5 + 21
 
 
 async def anonymous_admin_reply(harness: Harness) -> None:

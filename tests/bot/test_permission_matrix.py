@@ -1,21 +1,28 @@
 """The matrix's cells that the shell decides, one test per cell, through the dispatcher.
 
-The case's own commands (invite, export, erase, the audit trail) are judged by
-the person's part in the case's latest meeting; each role sends the command in
-the group and the outcome is compared with the cell. A stranger in a private
+The case's own commands (invite, export, erase, the audit trail, the list of
+agreements) are judged by the person's part in the case's latest meeting; each
+role sends the command in the group and the outcome is compared with the cell
+("with consent": refused without, and once the chair recorded it, it acts).
+Between meetings, changing an agreement (the list's buttons) is tried the same
+way: nobody's turn comes, so only a "yes" acts. A stranger in a private
 chat is tried for every action: nothing there acts on any case. The meeting's
 own actions are tried in tests/flows/test_permission_matrix.py.
 """
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from sqlalchemy import func, select
-from telegram import Update
 
-from rondetafel.bot.callback_data import ButtonData, encode
+from rondetafel.bot.agreements_texts import NOT_IN_CASE, NOTHING_OPEN
+from rondetafel.bot.callback_data import (
+    AgreementsData,
+    AgreementsVerb,
+    ButtonData,
+    encode,
+    encode_agreements,
+)
 from rondetafel.bot.case_texts import CONFIRM_FORGET
 from rondetafel.bot.handlers import PRIVATE_ONLY_GROUPS
 from rondetafel.bot.texts import WHY, texts
@@ -30,7 +37,7 @@ from rondetafel.storage.models import AuditEntry, Base, ConsentRow, OutboxRow
 from rondetafel.storage.repositories import Repositories
 from rondetafel.storage.unit_of_work import in_transaction
 from tests.flows import builders as b
-from tests.support.updates import User, private_message
+from tests.support.updates import User, private_message, private_press
 
 from .conftest import Harness
 
@@ -55,7 +62,13 @@ EVERYONE = (
     (b.EXTERNAL, Role.EXTERNAL),
     (b.SECOND_PARENT, Role.PARENT),
 )
-SHELLS = (Action.INVITE, Action.EXPORT, Action.ERASE, Action.READ_AUDIT)
+SHELLS = (
+    Action.INVITE,
+    Action.EXPORT,
+    Action.ERASE,
+    Action.READ_AUDIT,
+    Action.READ_AGREEMENTS,
+)
 
 
 def last_meeting(actor: Actor) -> MeetingState:
@@ -117,13 +130,31 @@ async def try_read_audit(harness: Harness, user: User) -> bool:
     return await private_rows(harness, user) > before
 
 
+async def try_read_agreements(harness: Harness, user: User) -> bool:
+    await harness.send(harness.group.command(user, "/afspraken"))
+    # The case's latest meeting was stopped: no plan, nothing open.
+    return harness.last_text() == NL.html(NOTHING_OPEN, pupil=b.PUPIL_ALIAS)
+
+
 TRIES = {
     Action.INVITE: try_invite,
     Action.EXPORT: try_export,
     Action.ERASE: try_erase,
     Action.READ_AUDIT: try_read_audit,
+    Action.READ_AGREEMENTS: try_read_agreements,
 }
 CELLS = [(actor, action) for actor in PERSON for action in SHELLS]
+
+
+def chair_name(actor: Actor) -> str:
+    return "Ada" if actor is Actor.FORMER_CHAIR else b.CHAIR.name
+
+
+def refusal(actor: Actor, action: Action) -> str:
+    if action is Action.READ_AGREEMENTS:
+        consent = MATRIX[actor][action] is May.WITH_CONSENT
+        return NL.html(WHY[Why.NEEDS_CONSENT] if consent else NOT_IN_CASE)
+    return NL.html(WHY[Why.ONLY_CHAIR], name=chair_name(actor))
 
 
 @pytest.mark.parametrize(("actor", "action"), CELLS, ids=[f"{a}-{c}" for a, c in CELLS])
@@ -132,11 +163,43 @@ async def test_each_role_uses_the_cases_commands_as_the_matrix_says(
 ) -> None:
     await a_case(harness, actor)
     user = PERSON[actor]
+    cell = MATRIX[actor][action]
     acted = await TRIES[action](harness, user)
-    assert acted is (MATRIX[actor][action] is May.YES)
+    assert acted is (cell is May.YES)
     if not acted:
-        chair = "Ada" if actor is Actor.FORMER_CHAIR else b.CHAIR.name
-        assert harness.last_text() == NL.html(WHY[Why.ONLY_CHAIR], name=chair)
+        assert harness.last_text() == refusal(actor, action)
+    if cell is May.WITH_CONSENT:
+        chair = PERSON[Actor.CHAIR]
+        await harness.send(harness.group.command_replying(chair, "/toestemming ouders", user))
+        assert await count(harness, ConsentRow.id) == 1
+        assert await TRIES[action](harness, user)
+
+
+async def the_case(harness: Harness) -> int:
+    found = await in_transaction(harness.db, lambda r: r.cases.for_chat(harness.group.id))
+    assert found is not None
+    return found.id
+
+
+@pytest.mark.parametrize("actor", list(PERSON))
+async def test_between_meetings_only_a_yes_changes_an_agreement(
+    harness: Harness, actor: Actor
+) -> None:
+    """The list's buttons: "own turn" never comes between meetings."""
+    await a_case(harness, actor)
+    back = encode_agreements(AgreementsData(await the_case(harness), AgreementsVerb.LIST))
+
+    await harness.send(harness.group.press(PERSON[actor], back, 4242))
+
+    edited = harness.request.sent("editMessageText")
+    [popup] = harness.request.sent("answerCallbackQuery")
+    if MATRIX[actor][Action.AGREEMENT] is May.YES:
+        assert [int(c.params["message_id"]) for c in edited] == [4242]
+        assert popup.params.get("text") is None
+    else:
+        assert edited == []
+        name = chair_name(actor)
+        assert popup.params["text"] == NL.plain(WHY[Why.ONLY_CHAIR], name=name)
 
 
 # ---------------------------------------------------------------- a stranger, privately
@@ -154,6 +217,7 @@ COMMANDS: dict[Action, str] = {
     Action.EXPORT: "/export",
     Action.ERASE: "/vergeet",
     Action.READ_AUDIT: "/logboek",
+    Action.READ_AGREEMENTS: "/afspraken",
     Action.ANSWER: "mijn antwoord",
     Action.AGREEMENT: "volgende week",
 }
@@ -174,29 +238,6 @@ async def everything(harness: Harness) -> dict[str, int]:
         }
 
 
-def private_press(harness: Harness, user: User, data: str) -> Update:
-    """A press on a message in the bot's private chat with `user`."""
-    message = {
-        "message_id": 7,
-        "date": int(time.time()),
-        "chat": {"id": user.id, "type": "private", "first_name": user.first_name},
-        "from": {"id": 7000, "is_bot": True, "first_name": "Rondetafel"},
-        "text": "…",
-    }
-    query = {
-        "id": f"q{user.id}",
-        "from": user.as_json(),
-        "chat_instance": "private",
-        "data": data,
-        "message": message,
-    }
-    update = Update.de_json(
-        {"update_id": 900_000 + user.id, "callback_query": query}, harness.app.bot
-    )
-    assert update is not None
-    return update
-
-
 @pytest.mark.parametrize("action", list(Action))
 async def test_a_stranger_in_a_private_chat_can_do_nothing(
     harness: Harness, action: Action
@@ -210,7 +251,7 @@ async def test_a_stranger_in_a_private_chat_can_do_nothing(
     if action in BUTTONS:
         # A button of the group's meeting, forged into the private chat.
         data = encode(ButtonData(int(meeting_id), BUTTONS[action], "mentor"))
-        await harness.send(private_press(harness, stranger, data))
+        await harness.send(private_press(harness.app.bot, stranger, data, 7))
         [popup] = harness.request.sent("answerCallbackQuery")[-1:]
         assert popup.params["text"] == NL(WHY[Why.STALE_BUTTON])
     else:

@@ -9,6 +9,7 @@ button the table accepts in a prompt must be on some keyboard in that prompt.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 from telegram import InlineKeyboardMarkup
@@ -93,7 +94,9 @@ def live_keyboards(state: MeetingState) -> list[InlineKeyboardMarkup]:
         return []
     shown = [keyboards.meeting(state, t), keyboards.confirm_stop(state, t)]
     if state.open_agreements:
-        shown.append(keyboards.agreement(state, t, state.open_agreements[0]))
+        # With "before the holiday" and its date, as a school's calendar offers it.
+        holiday = dt.date(2026, 12, 18)
+        shown.append(keyboards.agreement(state, t, state.open_agreements[0], holiday))
     shown.append(keyboards.evaluation(state, t))
     shown += [keyboards.side_note(state, t, note.seq) for note in state.pending_side_notes()]
     return [markup for markup in shown if markup is not None]
@@ -172,3 +175,16 @@ def test_the_case_buttons_are_the_ones_its_prompt_table_lists() -> None:
             assert data is not None and (data.case_id, data.asked) == (7, 1000)
             shown.append(CaseButton.FORGET_YES if data.confirm else CaseButton.FORGET_NO)
     assert shown == list(CASE_PROMPTS[CasePrompt.CONFIRM_FORGET])
+
+
+def test_the_agreements_buttons_are_their_prompts_and_no_others() -> None:
+    """/afspraken's callback data is read through the case prompt table: the buttons of
+    another prompt (/forget's yes and no) are no /afspraken button, whatever they carry."""
+    from rondetafel.bot.callback_data import decode_agreements
+    from rondetafel.flows.prompts import CASE_PROMPTS, CaseButton, CasePrompt
+
+    listed = CASE_PROMPTS[CasePrompt.AGREEMENTS]
+    assert decode_agreements("a1|1|l|0|") is not None
+    for button in CaseButton:
+        if button not in listed:
+            assert decode_agreements(f"a1|1|{button.value}|0|") is None, button

@@ -225,6 +225,35 @@ def test_a_quick_choice_sets_the_due_date_in_days(days: int) -> None:
     assert outcome.effects[:2] == (Toast(Done.OK), ShowAgreement(1, edit=True))
 
 
+def test_a_date_of_its_own_sets_exactly_that_day() -> None:
+    """ "Before the holiday" carries its date: pressed days later it still means that day."""
+    state = owner_changed()
+    day = TODAY + 25 * DAY
+
+    outcome = press(state, PARENT, Button.DUE, day.isoformat())
+
+    assert outcome.state.agreement(1).due == day
+    assert outcome.effects[:2] == (Toast(Done.OK), ShowAgreement(1, edit=True))
+
+
+@pytest.mark.parametrize(
+    "arg",
+    [
+        (TODAY - DAY).isoformat(),  # passed since the button was made
+        (TODAY + (MAX_DAYS_AHEAD + 1) * DAY).isoformat(),
+        "2026-02-30",
+        "2026-1-5xx",
+    ],
+)
+def test_a_date_argument_that_is_past_far_or_no_date_is_stale(arg: str) -> None:
+    state = owner_changed()
+
+    outcome = press(state, PARENT, Button.DUE, arg)
+
+    assert outcome.state == state
+    assert toasts(outcome) == [Why.STALE_BUTTON]
+
+
 def test_the_quick_choices_are_one_two_and_six_weeks() -> None:
     assert DUE_CHOICES == (7, 14, 42)
 

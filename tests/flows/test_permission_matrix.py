@@ -5,8 +5,9 @@ by reading the matrix back: a person who holds the role does the action at a
 moment it applies, and the outcome is compared with the cell. "Own turn" is
 tried twice (on their turn it acts, on someone else's it is refused); "with
 consent" twice (without, refused; with, it acts). The case's own commands
-(invite, export, erase, the audit trail) and the stranger in a private chat
-are the shell's: their cells are tried through the dispatcher in
+(invite, export, erase, the audit trail, the list of agreements; changing an
+agreement between meetings) and the stranger in a private chat are the
+shell's: their cells are tried through the dispatcher in
 tests/bot/test_permission_matrix.py.
 """
 
@@ -80,7 +81,13 @@ JOINS_AS: dict[Actor, Role] = {
     Actor.GROUP_ADMIN: Role.MENTOR,
     Actor.MEMBER: Role.MENTOR,
 }
-SHELLS_ACTIONS = (Action.INVITE, Action.EXPORT, Action.ERASE, Action.READ_AUDIT)
+SHELLS_ACTIONS = (
+    Action.INVITE,
+    Action.EXPORT,
+    Action.ERASE,
+    Action.READ_AUDIT,
+    Action.READ_AGREEMENTS,
+)
 REFUSALS = frozenset(
     {
         Why.ONLY_CHAIR,

@@ -169,12 +169,14 @@ SUPPORT_NEED_PHASES = [
 def test_the_needs_phases_are_where_they_should_be() -> None:
     assert ids(PUPIL_NEED_PHASES) == [
         "circle-needs",
+        "evaluation-needs",
         "mdo-pupil_needs",
         "pupil-needs",
         "start-needs",
     ]
     assert ids(SUPPORT_NEED_PHASES) == [
         "circle-needs",
+        "evaluation-needs",
         "mdo-support_needs",
         "pupil-needs",
         "start-needs",

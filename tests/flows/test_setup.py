@@ -70,8 +70,8 @@ def test_a_new_meeting_is_a_pupil_meeting_until_the_chair_picks_another_kind() -
     assert open_meeting(pupil="J.K.").state.kind is DEFAULT_KIND
 
 
-def test_there_are_exactly_four_kinds_of_meeting() -> None:
-    assert {k.value for k in MeetingKind} == {"pupil", "mdo", "circle", "start"}
+def test_there_are_exactly_five_kinds_of_meeting() -> None:
+    assert {k.value for k in MeetingKind} == {"pupil", "mdo", "circle", "start", "evaluation"}
 
 
 # ---------------------------------------------------------------- language

@@ -12,6 +12,7 @@ from sqlalchemy import BigInteger, Integer, Text, column, insert, make_url, sele
 from sqlalchemy.exc import StatementError
 
 from rondetafel.flows.events import Button
+from rondetafel.flows.follow_up import AgreementStatus
 from rondetafel.flows.script import Role
 from rondetafel.flows.state import MeetingState, Status
 from rondetafel.storage.crypto import (
@@ -30,6 +31,7 @@ from rondetafel.storage.crypto import (
 from rondetafel.storage.db import Database
 from rondetafel.storage.models import Case, ConsentRow, School, UTCDateTime
 from rondetafel.storage.outbox import Outgoing
+from rondetafel.storage.repositories import Repositories
 from rondetafel.storage.sealed_columns import (
     Resealed,
     newest_key_ids,
@@ -50,7 +52,10 @@ ANSWER = "Antwoord-dat-nooit-leesbaar-mag-zijn-7731"
 AGREEMENT = "Afspraak-die-versleuteld-blijft-4417"
 PROFESSIONAL = "Jeugdarts-Wilhelmina-9021"
 PURPOSE = "Doel-van-de-toestemming-5580"
-SECRETS = (PSEUDONYM, ANSWER, AGREEMENT, PROFESSIONAL, PURPOSE)
+NOTE = "Notitie-van-de-eigenaar-3318"
+EVALUATOR = "Mentor-Evaluator-6604"
+OBSERVATION = "Wat-we-nu-zien-8812"
+SECRETS = (PSEUDONYM, ANSWER, AGREEMENT, PROFESSIONAL, PURPOSE, NOTE, EVALUATOR, OBSERVATION)
 ENCRYPTED = {
     "cases.pseudonym",
     "meetings.state",
@@ -60,6 +65,9 @@ ENCRYPTED = {
     "consents.professional_name",
     "consents.purpose",
     "parked_updates.data",  # updates as people sent them, waiting to be handled
+    "agreements.status_note",  # an owner's words with a reminder's answer
+    "evaluations.evaluator_name",
+    "evaluations.state",  # the evaluation conversation: results, observations, next steps
 }
 
 
@@ -309,6 +317,20 @@ async def store_secrets(db: Database) -> None:
             )
         )  # fmt: skip
 
+    async def follow_up(repos: Repositories) -> None:
+        # Between meetings: an owner's note, and the evaluation with what was seen.
+        (agreement, *_) = await repos.agreements.of_meeting(loaded.id)
+        await repos.agreements.set_status(agreement.id, AgreementStatus.IN_PROGRESS, NOW, note=NOTE)
+        evaluation = await repos.evaluations.add(
+            agreement_case, loaded.id, user_id=MENTOR.user_id, evaluator_name=EVALUATOR,
+            due=NOW.date(), now=NOW,
+        )  # fmt: skip
+        await repos.evaluations.save(evaluation, {"seen": OBSERVATION}, "asking")
+
+    agreement_case = case_id
+    assert agreement_case is not None
+    await in_transaction(db, follow_up)
+
 
 async def test_no_free_text_is_readable_in_the_database_itself(db: Database) -> None:
     await store_secrets(db)
@@ -444,7 +466,9 @@ async def _upgraded(url: str, keyring: Keyring | None = None) -> Database:
 async def _raw_key_ids(db: Database, name: str, field: str) -> list[str | None]:
     raw = table(name, column(field, Text))
     async with db.engine.connect() as connection:
-        return [sealed_with(v) for v in await connection.scalars(select(raw.c[field]))]
+        # NULL is no value (a note nobody wrote): nothing to seal.
+        values = await connection.scalars(select(raw.c[field]).where(raw.c[field].is_not(None)))
+        return [sealed_with(v) for v in values]
 
 
 async def _all_key_ids(db: Database) -> dict[str, list[str | None]]:

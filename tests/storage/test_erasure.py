@@ -8,6 +8,8 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
+from rondetafel.flows.follow_up import AgreementStatus
+from rondetafel.flows.reminder_plan import Planned, ReminderKind
 from rondetafel.flows.state import Contribution, MeetingState
 from rondetafel.storage.db import Database
 from rondetafel.storage.erasure import CASE_KEY, FORGET, months_before
@@ -47,6 +49,29 @@ async def fill_case(repos: Repositories, chat_id: int, marker: str) -> tuple[int
         NOW,
     )
     await repos.audit.add(case.id, CHAIR.user_id, "export", NOW)
+    agreements = await repos.agreements.of_meeting(meeting.id)
+    assert agreements, "the finished meeting's agreements are recorded"
+    await repos.agreements.set_status(
+        agreements[0].id, AgreementStatus.IN_PROGRESS, NOW, note=f"{marker} note"
+    )
+    await repos.reminders.add(
+        case.id,
+        meeting.id,
+        [
+            Planned(ReminderKind.DUE, CHAIR.user_id, NOW, agreements[0].id),
+            Planned(ReminderKind.EVALUATION, CHAIR.user_id, NOW, None),
+        ],
+        NOW,
+    )
+    evaluation = await repos.evaluations.add(
+        case.id,
+        meeting.id,
+        user_id=CHAIR.user_id,
+        evaluator_name=f"{marker} mentor",
+        due=NOW.date(),
+        now=NOW,
+    )
+    await repos.evaluations.save(evaluation, {"goal": f"{marker} reads"}, "asking")
     return case.id, meeting.id
 
 

@@ -39,6 +39,8 @@ TABLES = {
     "cases",
     "meetings",
     "agreements",
+    "reminders",
+    "evaluations",
     "bot_messages",
     "outbox",
     "consents",
@@ -74,7 +76,7 @@ async def test_upgrading_an_empty_database_creates_every_table_from_any_working_
         assert await tables(db) == set()
         await db.upgrade()
         assert await tables(db) == TABLES
-        assert await revision(db) == HEAD == "0007"
+        assert await revision(db) == HEAD == "0008"
     finally:
         await db.dispose()
 

@@ -157,3 +157,23 @@ def private_message(bot: Bot, user: User, text: str) -> Update:
     update = Update.de_json({"update_id": next(_update_ids), "message": message}, bot)
     assert update is not None
     return update
+
+
+def private_press(bot: Bot, user: User, data: str, message_id: int) -> Update:
+    """A button press on a message the bot sent in `user`'s private chat."""
+    query = {
+        "id": str(next(_update_ids)),
+        "from": user.as_json(),
+        "chat_instance": f"private-{user.id}",
+        "data": data,
+        "message": {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": {"id": user.id, "type": "private", "first_name": user.first_name},
+            "from": BOT,
+            "text": "…",
+        },
+    }
+    update = Update.de_json({"update_id": next(_update_ids), "callback_query": query}, bot)
+    assert update is not None
+    return update
