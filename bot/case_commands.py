@@ -20,7 +20,7 @@ from rondetafel.storage.unit_of_work import in_transaction
 from .callback_data import CASE_PATTERN, decode_forget
 from .case_desk import Caller, CaseDesk
 from .context import Context
-from .incoming import origin_of, person
+from .incoming import origin_of, person, private_language
 from .membership import is_admin
 from .texts import WHY, texts
 
@@ -86,8 +86,7 @@ async def remember_private_chat(update: Update, context: Context) -> None:
         return
 
     async def remember(repos: Repositories) -> None:
-        language = "en" if (user.language_code or "")[:2] == "en" else "nl"
-        await repos.chats.get_or_create(user.id, language=language)
+        await repos.chats.get_or_create(user.id, language=private_language(update))
 
     services = context.services
     await in_transaction(services.db, remember, school_name=services.settings.school_name)

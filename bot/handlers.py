@@ -37,6 +37,7 @@ from .incoming import (
     is_reply_to_bot,
     origin_of,
     person,
+    private_language,
     reply_event,
 )
 from .membership import is_admin
@@ -97,20 +98,14 @@ async def _reader_language(update: Update, context: Context) -> str:
     """The group's chosen language; in a private chat, the person's own."""
     chat = update.effective_chat
     if chat is None or chat.type == chat.PRIVATE:
-        return _private_language(update)
+        return private_language(update)
     return await context.services.decider.language(chat.id)
-
-
-def _private_language(update: Update) -> str:
-    user = update.effective_user
-    code = (user.language_code or "") if user else ""
-    return "en" if code[:2] == "en" else "nl"
 
 
 async def _say(update: Update, context: Context, message: str) -> None:
     chat = update.effective_chat
     private = chat is None or chat.type == chat.PRIVATE
-    language = _private_language(update) if private else None  # None: the group's own
+    language = private_language(update) if private else None  # None: the group's own
     await context.services.decider.say(origin_of(update), message, language=language)
 
 

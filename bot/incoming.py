@@ -76,3 +76,10 @@ def button_event(update: Update) -> tuple[ButtonData | None, Pressed | None]:
     if data is None:
         return None, None
     return data, Pressed(person(query.from_user), data.button, data.arg, data.step)
+
+
+def private_language(update: Update) -> str:
+    """The language a person's private chat speaks: their Telegram app's, if English, else Dutch."""
+    user = update.effective_user
+    code = (user.language_code or "") if user else ""
+    return "en" if code[:2] == "en" else "nl"

@@ -3,7 +3,7 @@
 Handlers parse only; each update is one transaction (load → decide → store
 what the bot owes, as outbox rows), after which the pop-up is answered and
 the sender woken, as in `decide.py`. A person's private chat speaks the
-language their Telegram app uses (`private_language`), and the bot remembers
+language their Telegram app uses (`incoming.private_language`), and the bot remembers
 that the chat is open, so reminders may come here.
 """
 
@@ -34,7 +34,7 @@ from .callback_data import (
 )
 from .context import Context
 from .evaluation_desk import EvaluationDesk
-from .incoming import origin_of, text_of
+from .incoming import origin_of, private_language, text_of
 from .operations import Send
 from .outgoing import rows_for
 from .owed import Owed
@@ -43,12 +43,6 @@ from .seen_updates import record_handled
 from .texts import WHY, texts
 
 PRIVATE = filters.ChatType.PRIVATE
-
-
-def private_language(update: Update) -> str:
-    user = update.effective_user
-    code = (user.language_code or "") if user else ""
-    return "en" if code[:2] == "en" else "nl"
 
 
 Work = Callable[[Repositories], Awaitable[Owed]]

@@ -94,17 +94,6 @@ class EvaluationRepository:
         ).one_or_none()
         return None if row is None else _record(row)
 
-    async def latest_complete_of_case(self, case_id: int) -> EvaluationRecord | None:
-        row = (
-            await self._session.execute(
-                select(*_COLUMNS)
-                .where(EvaluationRow.case_id == case_id, EvaluationRow.status == COMPLETE)
-                .order_by(EvaluationRow.completed_at.desc(), EvaluationRow.id.desc())
-                .limit(1)
-            )
-        ).one_or_none()
-        return None if row is None else _record(row)
-
     async def save(
         self,
         evaluation_id: int,

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, func, insert, literal, select, update
+from sqlalchemy import Row, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rondetafel.flows.reminder_plan import Planned, ReminderKind
@@ -213,14 +213,6 @@ class ReminderRepository:
             .values(status=PENDING, due_at=now)
         )
         return changed_rows(result)
-
-    async def pending_count(self) -> int:
-        return int(
-            await self._session.scalar(
-                select(func.count()).select_from(ReminderRow).where(ReminderRow.status == PENDING)
-            )
-            or 0
-        )
 
     async def of_case(self, case_id: int) -> list[Reminder]:
         rows = await self._session.execute(
