@@ -8,11 +8,19 @@ is kept in process memory.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from rondetafel.flows.evaluation import EvaluationButton
 from rondetafel.flows.events import Button
-from rondetafel.flows.prompts import CASE_PROMPTS, CaseButton, CasePrompt, ReminderButton
+from rondetafel.flows.family import Relation
+from rondetafel.flows.prompts import (
+    CASE_PROMPTS,
+    CaseButton,
+    CasePrompt,
+    FamilyButton,
+    ReminderButton,
+)
 
 VERSION = "1"
 MAX_BYTES = 64
@@ -221,3 +229,72 @@ def _date(text: str) -> dt.date | None:
 
 def date_arg(day: dt.date) -> str:
     return f"{day:%Y%m%d}"
+
+
+# A parent's buttons in their private chat: "p1|<link>|<button>|<arg>". The link
+# (family_members.id) names the case; the desk checks it is the presser's own.
+FAMILY_VERSION = "p1"
+FAMILY_PATTERN = rf"^{FAMILY_VERSION}\|"
+_FAMILY_BUTTONS = frozenset(button.value for button in FamilyButton)
+_FAMILY_ARG = re.compile(r"[a-z0-9]{0,12}")
+
+
+@dataclass(frozen=True)
+class FamilyData:
+    member_id: int
+    button: FamilyButton
+    arg: str = ""
+
+
+def encode_family(data: FamilyData) -> str:
+    if not _FAMILY_ARG.fullmatch(data.arg):
+        raise ValueError(f"bad family argument {data.arg!r}")
+    return _SEP.join((FAMILY_VERSION, str(data.member_id), data.button.value, data.arg))
+
+
+def decode_family(text: str) -> FamilyData | None:
+    parts = text.split(_SEP)
+    if len(parts) != 4 or parts[0] != FAMILY_VERSION:
+        return None
+    _, member, button, arg = parts
+    if not _number(member) or button not in _FAMILY_BUTTONS or not _FAMILY_ARG.fullmatch(arg):
+        return None
+    return FamilyData(int(member), FamilyButton(button), arg)
+
+
+# /uitnodigen's choice in the group, "i1|<case>|<relation>", and a staff member's
+# choice in private of how they hear what parents bring in, "m1|<digest: 1 or 0>".
+INVITE_VERSION = "i1"
+INVITE_PATTERN = rf"^{INVITE_VERSION}\|"
+NOTIFY_VERSION = "m1"
+NOTIFY_PATTERN = rf"^{NOTIFY_VERSION}\|"
+
+
+@dataclass(frozen=True)
+class InviteData:
+    case_id: int
+    relation: Relation
+
+
+def encode_invite(data: InviteData) -> str:
+    return _SEP.join((INVITE_VERSION, str(data.case_id), data.relation.value))
+
+
+def decode_invite(text: str) -> InviteData | None:
+    parts = text.split(_SEP)
+    if len(parts) != 3 or parts[0] != INVITE_VERSION or not _number(parts[1]):
+        return None
+    if parts[2] not in {r.value for r in Relation}:
+        return None
+    return InviteData(int(parts[1]), Relation(parts[2]))
+
+
+def encode_notify(digest: bool) -> str:
+    return _SEP.join((NOTIFY_VERSION, "1" if digest else "0"))
+
+
+def decode_notify(text: str) -> bool | None:
+    parts = text.split(_SEP)
+    if len(parts) != 2 or parts[0] != NOTIFY_VERSION or parts[1] not in {"0", "1"}:
+        return None
+    return parts[1] == "1"

@@ -8,7 +8,7 @@ from telegram import Bot, BotCommand, BotCommandScopeAllGroupChats, BotCommandSc
 
 from rondetafel.flows.events import Button
 from rondetafel.flows.markers import N_
-from rondetafel.i18n import CHAT_LANGUAGES, DEFAULT_LANGUAGE
+from rondetafel.i18n import CHAT_LANGUAGES, DEFAULT_LANGUAGE, PARENT_ONLY_LANGUAGES
 
 from .texts import texts
 
@@ -36,11 +36,13 @@ AUDIT = N_("Who did what in the case, sent to you privately (chair)")
 CLOSE = N_("Close the case: the support has ended (chair)")
 FORGET = N_("Erase the case and everything in it (chair)")
 AGREEMENTS = N_("The open agreements: who, by when, how far (the chair changes them)")
+INVITE = N_("A private link for a parent to share from home (chair or mentor)")
 GROUP_MENU = {
     "nl": (
         ("overleg", N_("Start a support meeting")),
         ("voorzitter", N_("Take over the chair (group admins)")),
         ("afspraken", AGREEMENTS),
+        ("uitnodigen", INVITE),
         ("toestemming", CONSENT),
         ("export", EXPORT),
         ("logboek", AUDIT),
@@ -51,6 +53,7 @@ GROUP_MENU = {
         ("meeting", N_("Start a support meeting")),
         ("chair", N_("Take over the chair (group admins)")),
         ("agreements", AGREEMENTS),
+        ("invite", INVITE),
         ("consent", CONSENT),
         ("export", EXPORT),
         ("audit", AUDIT),
@@ -67,6 +70,7 @@ PRIVATE_MENU = (
     ("start", N_("About this bot")),
     ("help", N_("How this works")),
     ("privacy", N_("What happens to your data")),
+    ("stop", N_("Stop sharing from home (parents)")),
 )
 
 
@@ -91,5 +95,14 @@ async def register_commands(bot: Bot) -> None:
                         menu(language, group=group), scope=scope, language_code=code or None
                     )
                 )
+    # A parent's app in one of their languages shows the private menu in it.
+    for language in PARENT_ONLY_LANGUAGES:
+        calls.append(
+            bot.set_my_commands(
+                menu(language, group=False),
+                scope=BotCommandScopeAllPrivateChats(),
+                language_code=language,
+            )
+        )
     # Independent calls: at once, not one round trip after another at start-up.
     await asyncio.gather(*calls)

@@ -25,6 +25,7 @@ from rondetafel.clock import Clock, utcnow
 from rondetafel.flows.audit import audited
 from rondetafel.flows.effects import Effect
 from rondetafel.flows.events import (
+    Button,
     Edited,
     Event,
     Expired,
@@ -48,6 +49,7 @@ from rondetafel.storage.outbox import Outgoing
 from rondetafel.storage.repositories import Repositories
 from rondetafel.storage.unit_of_work import in_transaction
 
+from . import family_texts as family_say
 from . import follow_up_texts as say
 from .deep_links import OFFER, open_private
 from .earlier import earlier_operations
@@ -58,6 +60,7 @@ from .present import Presenter
 from .scheduling import plan_follow_up
 from .seen_updates import record_handled
 from .sender import Sender
+from .templating import render_summary
 from .texts import Markup, Texts, texts
 
 log = logging.getLogger(__name__)
@@ -70,6 +73,8 @@ class Decision:
     # The pop-up for the button press that caused the update, if any.
     answer: str | None = None
     owes: bool = False
+    # Other chats that were owed something (parents' private summaries).
+    elsewhere: tuple[int, ...] = ()
 
 
 class Decider:
@@ -97,6 +102,8 @@ class Decider:
             await self.sender.answer(origin.query_id, decision.answer)
         if decision.owes:
             self.sender.wake(origin.chat_id)
+        for chat_id in decision.elsewhere:
+            self.sender.wake(chat_id)
         return decision
 
     async def say(self, origin: Origin, message: str, *, language: str | None = None) -> None:
@@ -207,6 +214,7 @@ class Decider:
         loaded = await self._load(repos, origin.chat_id, event, meeting_id)
         state: MeetingState | None
         following: list[Operation] = []
+        elsewhere: list[int] = []
         if loaded is None:
             # Only where no meeting runs is the chat's own row needed: for its
             # language, and to open a meeting in it. A running meeting knows both.
@@ -222,12 +230,18 @@ class Decider:
                 state, effects = None, without_meeting(event)
             language = state.language if state is not None else chat.language
         else:
+            loaded = await self._with_home(repos, loaded, event)
             outcome: Outcome = transition(loaded.state, event, now)
             state, effects = outcome.state, outcome.effects
             if state != loaded.state:
                 saved = await repos.meetings.save(loaded, state, now)
+                # What the meeting read in from home is its record now: the parent
+                # can no longer change or delete it.
+                await repos.family.mark_read_in(
+                    set(state.read_in() - loaded.state.read_in()), saved.id
+                )
                 await self._audit(repos, saved.case_id, event, loaded.state, state, now)
-                following = await self._follow_up(repos, loaded.state, saved, now)
+                following, elsewhere = await self._follow_up(repos, loaded.state, saved, now)
             if isinstance(event, Resumed):
                 # The prompt is posted anew below: one still waiting would be a second copy.
                 await repos.outbox.drop_pending_prompts(loaded.id)
@@ -241,11 +255,11 @@ class Decider:
         await repos.outbox.add(rows, utcnow())
         await record_handled(repos, origin)
         answer = " ".join(a.text for a in answers) or None
-        return Decision(loaded.id if loaded else None, answer, bool(rows))
+        return Decision(loaded.id if loaded else None, answer, bool(rows), tuple(elsewhere))
 
     async def _follow_up(
         self, repos: Repositories, before: MeetingState, saved: LoadedMeeting, now: dt.datetime
-    ) -> list[Operation]:
+    ) -> tuple[list[Operation], list[int]]:
         """What a meeting's own effects do not know: the case before it, and after it.
 
         The first round opens with where the last plan stands, and with a way
@@ -263,12 +277,53 @@ class Decider:
                     state=state,
                     now=now,
                 )
-            return []
+                return [], await self._summary_for_family(repos, saved)
+            return [], []
         if before.status is Status.GATHERING and state.status is Status.RUNNING:
             t = texts(state.language)
             opening = await earlier_operations(repos, saved.case_id, t, self.settings.tz)
-            return opening + await self._offer_private(repos, state, t)
-        return []
+            return opening + await self._offer_private(repos, state, t), []
+        return [], []
+
+    async def _with_home(
+        self, repos: Repositories, loaded: LoadedMeeting, event: Event
+    ) -> LoadedMeeting:
+        """At the start, the meeting reads the case's parents and what they brought in
+        anew: a point shared, changed or deleted since /meeting counts as it is now."""
+        starting = (
+            isinstance(event, Pressed)
+            and event.button is Button.START
+            and loaded.state.status is Status.GATHERING
+        )
+        if not starting or loaded.case_id is None:
+            return loaded
+        state = loaded.state.evolve(
+            family=tuple(await repos.family.of_case(loaded.case_id, with_left=True)),
+            from_home=tuple(await repos.family.waiting_for_meeting(loaded.case_id)),
+        )
+        return dataclasses.replace(loaded, state=state)
+
+    async def _summary_for_family(self, repos: Repositories, saved: LoadedMeeting) -> list[int]:
+        """Each parent linked in private gets the summary there: the fixed texts in
+        their language, everyone's words as written."""
+        assert saved.case_id is not None
+        state, sent = saved.state, []
+        for member in await repos.family.of_case(saved.case_id):
+            if await repos.chats.get(member.user_id) is None:
+                continue
+            t = texts(member.language)
+            intro = t.html(family_say.SUMMARY_INTRO, pupil=state.pupil or "")
+            summary = render_summary(state, t, self.settings.tz)
+            rows = rows_for(
+                [Send(intro), Send(summary)],
+                chat_id=member.user_id,
+                thread_id=None,
+                meeting_id=saved.id,
+                reply_to=None,
+            )
+            await repos.outbox.add(rows, utcnow())
+            sent.append(member.user_id)
+        return sent
 
     async def _offer_private(
         self, repos: Repositories, state: MeetingState, t: Texts
@@ -345,6 +400,8 @@ class Decider:
             event,
             pupil=case.pseudonym if case else None,
             consented=tuple(c.professional_user_id for c in consents),
+            # Known from the start, so a parent who joins is asked in their language.
+            family=tuple(await repos.family.of_case(case.id, with_left=True)) if case else (),
         )
         opened: list[Outcome] = []
 

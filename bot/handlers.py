@@ -28,7 +28,7 @@ from rondetafel.flows.events import (
 )
 from rondetafel.flows.markers import N_
 
-from . import agreements_commands, case_commands, consent_commands, private_chat
+from . import agreements_commands, case_commands, consent_commands, family_chat, private_chat
 from .commands import CHAIR_COMMANDS, COMMAND_LANGUAGE, CONTROL_COMMANDS, MEETING_COMMANDS
 from .context import Context
 from .incoming import (
@@ -63,12 +63,15 @@ HELP = N_(
     "part), /export (all data, sent privately), /audit (who did what), /close (support ended) "
     "and /forget (erase everything).\n\n"
     "Between meetings, /agreements lists the open agreements (the chair changes owners and "
-    "dates). Reminders and the evaluation of the plan come in a private chat with me."
+    "dates). Reminders and the evaluation of the plan come in a private chat with me.\n\n"
+    "The chair or the mentor invites a parent with /invite: the parent shares from home in a "
+    "private chat with me, in their own language, and the next meeting reads it in."
 )
 PRIVACY = N_(
     "<b>Your data</b>\nFor the school, I store: the pupil's initials or pseudonym; the Telegram "
     "id, first name and role of each participant; the answers, side notes and agreements of "
-    "each meeting, where each agreement stands and the evaluation of the plan; consents for "
+    "each meeting, where each agreement stands and the evaluation of the plan; what parents "
+    "share from home in a private chat, with their first name and language; consents for "
     "external professionals; and a log of who did what and when, "
     "never what was typed. Names and texts are stored encrypted; ids, roles and dates are not. "
     "I do not store the group's name or messages that are not for me.\n"
@@ -206,11 +209,20 @@ async def on_migrate(update: Update, context: Context) -> None:
 
 
 async def on_help(update: Update, context: Context) -> None:
+    if _is_private(update) and await family_chat.help_privately(update, context, privacy=False):
+        return
     await _say(update, context, HELP)
 
 
 async def on_privacy(update: Update, context: Context) -> None:
+    if _is_private(update) and await family_chat.help_privately(update, context, privacy=True):
+        return
     await _say(update, context, PRIVACY)
+
+
+def _is_private(update: Update) -> bool:
+    chat = update.effective_chat
+    return chat is not None and chat.type == chat.PRIVATE
 
 
 async def on_unknown_command(update: Update, context: Context) -> None:
@@ -226,6 +238,10 @@ async def on_private(update: Update, context: Context) -> None:
     message = update.effective_message
     typed = message is not None and message.text and not message.text.startswith("/")
     if typed and await private_chat.answer_typed(update, context):
+        return
+    words = (message.text or "").split() if message is not None else []
+    stop = bool(words) and words[0].split("@")[0] == "/stop"
+    if stop and await family_chat.stop_privately(update, context):
         return
     await _say(update, context, PRIVATE_ONLY_GROUPS)
 
@@ -274,6 +290,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler(list(CHAIR_COMMANDS), on_chair, GROUPS & NEW_MESSAGE))
     app.add_handler(CommandHandler(list(CONTROL_COMMANDS), on_control, GROUPS & NEW_MESSAGE))
     private_chat.register(app)  # /start in private, reminder and evaluation buttons
+    family_chat.register(app)  # /uitnodigen, a parent's buttons, /stop in private
     app.add_handler(CommandHandler(["start", "help"], on_help, NEW_MESSAGE))
     app.add_handler(CommandHandler("privacy", on_privacy, NEW_MESSAGE))
     agreements_commands.register(app)

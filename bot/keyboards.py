@@ -123,6 +123,8 @@ def agreement(
     people = [
         _button(state, ("✓ " if p.id == owner else "👤 ") + p.name, Button.OWNER, str(p.id))
         for p in state.participants
+        # Who is not at the meeting cannot agree to do something.
+        if not p.absent
     ]
     return _markup([quick, ongoing_row, *_rows(people, 3)])
 

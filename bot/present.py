@@ -26,6 +26,7 @@ from rondetafel.flows.effects import (
     MeetingFinished,
     MeetingStopped,
     Notice,
+    ReadIn,
     ShowAgreement,
     ShowEvaluation,
     ShowMeeting,
@@ -38,13 +39,13 @@ from rondetafel.flows.markers import N_
 from rondetafel.flows.prompts import Prompt
 from rondetafel.flows.school_calendar import SchoolCalendar
 from rondetafel.flows.script import PhaseType, Role
-from rondetafel.flows.state import Mark, MeetingState
+from rondetafel.flows.state import Contribution, Mark, MeetingState, Participant
 
 from . import keyboards
 from .deep_links import OFFER
 from .operations import Answer, ClearTag, Edit, Operation, Send, SendDocument
 from .templating import render_join, render_report, render_summary
-from .texts import DONE, WHY, Markup, Texts
+from .texts import DONE, WHY, Markup, Texts, texts
 
 MEETING, EVALUATION, STOP = "meeting", "evaluation", "stop"
 
@@ -139,6 +140,36 @@ def _pupil(effect: AskPupil, state: MeetingState, t: Texts, r: Presenter) -> lis
 # ---------------------------------------------------------------- a turn
 
 
+# What a parent reads of their own turn, in their own language (bot/family_texts.py).
+YOUR_TURN = N_("{name}, your turn. {question}")
+ASK_RELAYED = N_("{speaker}, please ask {pupil} and type their words: {question}")
+STARTERS = N_("<i>You could start with: {starters}</i>")
+POINTS_HINT = N_("<i>One point per line. Nothing to add? Reply - or tap /pass.</i>")
+AGREEMENTS_HINT = N_("<i>One agreement per line. Nothing to add? Reply - or tap /pass.</i>")
+MORE = N_(
+    "{name}, your answer was long, and Telegram may have split it. "
+    "Reply with the rest, or with /pass if it is complete."
+)
+YOUR_ANSWER = N_("Your answer")
+THE_REST = N_("The rest of your answer")
+TURN_MESSAGES = (
+    YOUR_TURN,
+    STARTERS,
+    POINTS_HINT,
+    AGREEMENTS_HINT,
+    MORE,
+    YOUR_ANSWER,
+    THE_REST,
+)
+
+
+def speaker_texts(speaker: Participant, t: Texts) -> Texts:
+    """A parent who reads another of our languages is asked in it; the rest stays as is."""
+    if speaker.language and speaker.language != t.language:
+        return texts(speaker.language)
+    return t
+
+
 @_on(AskTurn)
 def _turn(effect: AskTurn, state: MeetingState, t: Texts, r: Presenter) -> list[Operation]:
     phase, current = state.phase, state.current
@@ -147,43 +178,49 @@ def _turn(effect: AskTurn, state: MeetingState, t: Texts, r: Presenter) -> list[
     header = t.html(N_("<b>{progress}</b>"), progress=progress(state, t))
     if phase.optional:
         header += " " + t.html(N_("<i>(optional: the chair can go on with /next)</i>"))
+    mine = speaker_texts(speaker, t)
     if effect.more:
-        body = t.html(
-            N_(
-                "{name}, your answer was long, and Telegram may have split it. "
-                "Reply with the rest, or with /pass if it is complete."
-            ),
-            name=t.mention(speaker),
-        )
-        return [Send(f"{header}\n{body}", _force_reply(t(N_("The rest of your answer"))))]
+        body = mine.html(MORE, name=mine.mention(speaker))
+        return [Send(f"{header}\n{body}", _force_reply(mine(THE_REST)))]
     question = phase.question_for(current.role)
     assert question is not None
     if speaker.id != current.id:
         body = t.html(
-            N_("{speaker}, please ask {pupil} and type their words: {question}"),
+            ASK_RELAYED,
             speaker=t.mention(speaker),
             pupil=current.name,
             question=t(question),
         )
     else:
-        body = t.html(
-            N_("{name}, your turn. {question}"), name=t.mention(current), question=t(question)
-        )
+        body = mine.html(YOUR_TURN, name=mine.mention(current), question=mine(question))
     lines = [header, body]
     starters = phase.starters_for(current.role)
     if starters:
-        lines.append(
-            t.html(
-                N_("<i>You could start with: {starters}</i>"),
-                starters=", ".join(t(s.text) for s in starters),
+        lines.append(mine.html(STARTERS, starters=", ".join(mine(s.text) for s in starters)))
+    hint = AGREEMENTS_HINT if phase.type is PhaseType.AGREEMENTS else POINTS_HINT
+    lines.append(mine.html(hint))
+    return [Send("\n".join(lines), _force_reply(mine(YOUR_ANSWER)))]
+
+
+@_on(ReadIn)
+def _read_in(effect: ReadIn, state: MeetingState, t: Texts, r: Presenter) -> list[Operation]:
+    """The round opens with what parents brought in from home, attributed, as written."""
+    lines = [t.html(N_("<b>From home</b>, brought in before the meeting:"))]
+    by_person: dict[int, list[Contribution]] = {}
+    for c in state.contributions:
+        if c.phase == effect.phase and c.home is not None:
+            by_person.setdefault(c.participant, []).append(c)
+    for participant_id, points in by_person.items():
+        who = state.participant(participant_id)
+        written = next((c.language for c in points if c.language), None)
+        label = t.role(who.role)
+        if written:
+            label = t.plain(
+                N_("{role}, in {language}"), role=label, language=t.language_name(written)
             )
-        )
-    if phase.type is PhaseType.AGREEMENTS:
-        hint = N_("<i>One agreement per line. Nothing to add? Reply - or tap /pass.</i>")
-    else:
-        hint = N_("<i>One point per line. Nothing to add? Reply - or tap /pass.</i>")
-    lines.append(t.html(hint))
-    return [Send("\n".join(lines), _force_reply(t(N_("Your answer"))))]
+        lines.append(t.html(N_("<i>{name} ({label})</i>:"), name=who.name, label=label))
+        lines += [t.html(N_("• {point}"), point=c.text) for c in points]
+    return [Send("\n".join(lines))]
 
 
 # ---------------------------------------------------------------- agreements and the evaluation

@@ -33,7 +33,9 @@ from .callback_data import (
     decode_reminder,
 )
 from .context import Context
+from .deep_links import START_PARAMETER
 from .evaluation_desk import EvaluationDesk
+from .family_desk import FamilyDesk, Parent
 from .incoming import origin_of, private_language, text_of
 from .operations import Send
 from .outgoing import rows_for
@@ -110,15 +112,27 @@ async def stale(update: Update, context: Context) -> None:
 
 
 async def on_start(update: Update, context: Context) -> None:
-    """/start in private (from a deep link or not): the bot may write here from now on."""
+    """/start in private (from a deep link or not): the bot may write here from now on.
+
+    A parent's invitation link carries its token; a linked parent's plain
+    /start opens their menu.
+    """
     user = update.effective_user
     assert user is not None
     language = private_language(update)
     t = texts(language)
     services = context.services
+    parameter = context.args[0] if context.args else START_PARAMETER
+    family = FamilyDesk(services.clock, services.settings.school_name)
+    parent = Parent(user.id, text_of(user.first_name), user.language_code)
 
     async def work(repos: Repositories) -> Owed:
         await repos.chats.get_or_create(user.id, language=language)
+        if parameter != START_PARAMETER:
+            return await family.open_link(repos, parent, parameter)
+        menu = await family.start(repos, user.id)
+        if menu is not None:
+            return menu
         waiting = await repos.reminders.undeliverable_for(user.id, services.clock())
         hello = t.html(say.HELLO_PRIVATE)
         if waiting:
@@ -179,9 +193,15 @@ async def answer_typed(update: Update, context: Context) -> bool:
     evaluations = EvaluationDesk(services.clock, services.settings.tz)
     reminders = ReminderDesk(services.settings, services.clock)
 
+    family = FamilyDesk(services.clock, services.settings.school_name)
+
     async def work(repos: Repositories) -> Owed:
-        # An evaluation question that takes words first; else a reminder's note;
-        # else the evaluation's own "use the buttons"; else nothing asked for it.
+        # A parent's words for the next meeting first (only asked for after a
+        # button); then an evaluation question that takes words; else a
+        # reminder's note; else the evaluation's own "use the buttons".
+        shared = await family.typed(repos, user.id, typed)
+        if shared is not None:
+            return shared
         step = await evaluations.text(repos, user.id, typed, t, expected=True)
         if step is None:
             noted = await reminders.note(repos, user.id, typed, t)

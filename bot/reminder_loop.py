@@ -47,8 +47,10 @@ from rondetafel.storage.repositories import Repositories
 from rondetafel.storage.unit_of_work import in_transaction
 
 from . import follow_up_texts as say
+from . import home_news
 from .deep_links import open_private
 from .evaluation_desk import current_question, meeting_label, render_evaluation
+from .family_desk import home_now
 from .operations import Operation, Send
 from .outgoing import rows_for
 from .reminder_desk import reminder_message
@@ -129,11 +131,22 @@ class ReminderLoop:
             return len(claimed)
 
         handled = await in_transaction(self.db, work, school_name=self.settings.school_name)
+        chats.update(await self._digests(now))
         for chat_id in chats:
             self.wake(chat_id)
         if handled:
             log.info("reminder loop: %d reminders handled", handled)  # counts only
         return handled
+
+    async def _digests(self, now: dt.datetime) -> set[int]:
+        """The day's overviews of what parents brought in (`home_news.py`), once it is time."""
+
+        async def work(repos: Repositories) -> set[int]:
+            rows = await home_news.digests(repos, self.settings, now)
+            await repos.outbox.add(rows, utcnow())
+            return {row.chat_id for row in rows}
+
+        return await in_transaction(self.db, work, school_name=self.settings.school_name)
 
     async def _decide(
         self,
@@ -150,6 +163,8 @@ class ReminderLoop:
             else None
         )
         evaluation = await repos.evaluations.of_meeting(reminder.meeting_id)
+        if reminder.kind is ReminderKind.HOME:
+            return await self._home(repos, reminder, meeting is not None, now)
         gone = meeting is None or (
             agreement is None
             if reminder.kind is not ReminderKind.EVALUATION
@@ -216,6 +231,37 @@ class ReminderLoop:
                 "payload": fallback.payload,
             }
         return rows
+
+    async def _home(
+        self, repos: Repositories, reminder: Reminder, meeting_there: bool, now: dt.datetime
+    ) -> list[Outgoing]:
+        """A parent's evaluation question: what do they see at home now?
+
+        Only in their private chat: a parent need not be in the group, so one
+        who cannot be reached is not mentioned there.
+        """
+        member = await repos.family.member_in_case(reminder.case_id, reminder.user_id)
+        if not meeting_there or member is None or not member.active:
+            await repos.reminders.set_status(reminder.id, CANCELLED)
+            return []
+        calendar = self.settings.calendar
+        if not calendar.allowed(now):
+            await repos.reminders.postpone(reminder.id, calendar.next_allowed(now))
+            return []
+        if await repos.chats.get(reminder.user_id) is None:
+            await repos.reminders.set_status(reminder.id, UNDELIVERABLE)
+            await repos.audit.add(reminder.case_id, reminder.user_id, REMINDER_UNDELIVERABLE, now)
+            return []
+        await repos.reminders.set_status(reminder.id, SENT, sent_at=now)
+        await repos.audit.add(reminder.case_id, reminder.user_id, REMINDER_SENT, now)
+        operations = await home_now(repos, member)
+        return rows_for(
+            operations,
+            chat_id=reminder.user_id,
+            thread_id=None,
+            meeting_id=reminder.meeting_id,
+            reply_to=None,
+        )
 
     @staticmethod
     async def _evaluation(

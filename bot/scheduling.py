@@ -13,7 +13,7 @@ import dataclasses
 import datetime as dt
 
 from rondetafel.flows.follow_up import AgreementFacts
-from rondetafel.flows.reminder_plan import Planned, plan_agreement, plan_evaluation
+from rondetafel.flows.reminder_plan import Planned, ReminderKind, plan_agreement, plan_evaluation
 from rondetafel.flows.script import Role
 from rondetafel.flows.state import MeetingState, Participant
 from rondetafel.settings import Settings
@@ -93,6 +93,11 @@ async def plan_follow_up(
         )
         if evaluation is not None:
             planned.append(evaluation)
+            # The parents linked in private are asked what they see at home now.
+            planned += [
+                dataclasses.replace(evaluation, kind=ReminderKind.HOME, user_id=member.user_id)
+                for member in await repos.family.of_case(case_id)
+            ]
     await repos.reminders.add(case_id, meeting_id, planned, now)
 
 

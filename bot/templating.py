@@ -15,6 +15,7 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
+from rondetafel.flows.family import RIGHT_TO_LEFT
 from rondetafel.flows.state import MeetingState
 from rondetafel.i18n import translations
 
@@ -24,7 +25,7 @@ from .follow_up_views import (
     earlier_lines,
     evaluation_summary_lines,
 )
-from .texts import Texts
+from .texts import FSI, PDI, Texts
 from .views import AGREEMENTS_ID, GOALS_ID, meeting_view, person
 
 if TYPE_CHECKING:
@@ -44,10 +45,22 @@ def environment(language: str) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        finalize=isolated if language in RIGHT_TO_LEFT else None,
     )
     env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
     env.filters["first_upper"] = first_upper
     return env
+
+
+def isolated(value: object) -> object:
+    """In a right-to-left text, every value (a name, a date, initials, an answer) is
+    a Unicode isolate: "S.B." or "12 dec" inside Arabic keeps its own order.
+    Translated sentences (Markup) are the text itself and stay as they are."""
+    from markupsafe import Markup
+
+    if isinstance(value, Markup) or value is None or value == "":
+        return value
+    return f"{FSI}{value}{PDI}"
 
 
 def first_upper(text: str) -> str:

@@ -13,9 +13,11 @@ import html
 from collections.abc import Mapping
 from functools import cache
 
+from babel import Locale
 from babel.dates import format_date
 
 from rondetafel.flows.effects import Done, Why
+from rondetafel.flows.family import RIGHT_TO_LEFT
 from rondetafel.flows.markers import N_
 from rondetafel.flows.script import ROLE_NAMES, MeetingKind, Role
 from rondetafel.flows.state import Participant
@@ -93,6 +95,9 @@ KIND_NAMES: Mapping[MeetingKind, str] = {
     MeetingKind.EVALUATION: N_("evaluation meeting"),
 }
 
+# Unicode's first strong isolate and pop directional isolate (UAX #9).
+FSI, PDI = "\u2068", "\u2069"
+
 LANGUAGE_NAMES: Mapping[str, str] = {"nl": "Nederlands", "en": "English"}
 
 
@@ -119,7 +124,14 @@ class Texts:
         escaped = {
             k: v if isinstance(v, Markup) else html.escape(str(v)) for k, v in params.items()
         }
+        if self.language in RIGHT_TO_LEFT:
+            # Names, dates and initials keep their own order inside right-to-left text.
+            escaped = {k: f"{FSI}{v}{PDI}" for k, v in escaped.items()}
         return self(message).format(**escaped)
+
+    def language_name(self, code: str) -> str:
+        """'tr' in this catalog's language: 'Turks', 'Turkish'."""
+        return Locale.parse(code).get_display_name(self.language) or code
 
     def role(self, role: Role) -> str:
         return self(ROLE_NAMES[role])

@@ -26,6 +26,8 @@ class PersonView:
     name: str
     role: str
     via: str | None  # who relayed the pupil's words
+    # Not at the meeting: their points were brought in from home beforehand.
+    away: bool = False
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,8 @@ class EntryView:
     points: tuple[str, ...]
     passed: bool
     skipped: bool
+    # The language the points were written in, when not the meeting's ("Turks").
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -88,9 +92,14 @@ class MeetingView:
     side_notes: tuple[tuple[PersonView, str], ...]
 
 
+# The summary's and report's sentences that are not in their templates; a parent
+# reads them too (bot/family_texts.py).
+VIEW_MESSAGES = (N_("ongoing"), N_("by %(date)s"), N_("no date yet"))
+
+
 def person(state: MeetingState, p: Participant, t: Texts) -> PersonView:
     via = state.participant(p.voiced_by).name if p.voiced_by else None
-    return PersonView(p.name, t.role(p.role), via)
+    return PersonView(p.name, t.role(p.role), via, p.absent)
 
 
 def point_text(c: Contribution, t: Texts) -> str:
@@ -142,10 +151,15 @@ def meeting_view(state: MeetingState, t: Texts, tz: dt.tzinfo) -> MeetingView:
             )
             passed = any(c.mark is Mark.PASSED for c in mine)
             skipped = any(c.mark is Mark.SKIPPED for c in mine)
+            written = next((c.language for c in mine if c.language), None)
             if points or passed or skipped:
                 entries.append(
                     EntryView(
-                        person(state, p, t), points, passed and not points, skipped and not points
+                        person(state, p, t),
+                        points,
+                        passed and not points,
+                        skipped and not points,
+                        t.language_name(written) if written else None,
                     )
                 )
         title = t(phase.title)

@@ -88,6 +88,13 @@ class AskTurn:
 
 
 @dataclass(frozen=True)
+class ReadIn:
+    """Post what parents brought in from home for the round that begins (flows.family)."""
+
+    phase: str
+
+
+@dataclass(frozen=True)
 class ShowAgreement:
     """Post one agreement's message, or update it: its who, or how it was recorded."""
 
@@ -172,6 +179,7 @@ Effect = (
     ShowMeeting
     | AskPupil
     | AskTurn
+    | ReadIn
     | ShowAgreement
     | ShowEvaluation
     | ShowSideNote

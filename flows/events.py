@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .family import FamilyMember, HomePoint
+
 
 @dataclass(frozen=True)
 class Person:
@@ -29,6 +31,9 @@ class MeetingRequested:
     admin: bool = False
     # The professionals the case has consent in force for (the shell reads them).
     consented: tuple[int, ...] = ()
+    # The case's parents and what they brought in from home (the shell reads them).
+    family: tuple[FamilyMember, ...] = ()
+    from_home: tuple[HomePoint, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,8 @@ class Action(StrEnum):
     # /agreements: the case's open agreements, with owner, date and status. Changing
     # one between meetings is AGREEMENT, where a participant's turn never comes.
     READ_AGREEMENTS = "read_agreements"
+    # /uitnodigen: a private link for a parent, or the pupil's relay, to join the case.
+    INVITE_FAMILY = "invite_family"
 
 
 class May(StrEnum):
@@ -94,6 +96,7 @@ _PARTICIPANT = {
     Action.ERASE: N,
     Action.READ_AUDIT: N,
     Action.READ_AGREEMENTS: Y,
+    Action.INVITE_FAMILY: N,
 }
 _NOTHING = dict.fromkeys(Action, N)
 
@@ -106,7 +109,8 @@ MATRIX: Mapping[Actor, Mapping[Action, May]] = {
         Action.TAKE_CHAIR: N,  # they hold it
     },
     Actor.CARE_COORDINATOR: _PARTICIPANT,
-    Actor.MENTOR: _PARTICIPANT,
+    # The mentor knows the family best: they may invite the parents too.
+    Actor.MENTOR: {**_PARTICIPANT, Action.INVITE_FAMILY: Y},
     Actor.PARENT: _PARTICIPANT,
     Actor.PUPIL_RELAY: _PARTICIPANT,
     # Youth care and other outsiders take part with consent; they do not open
@@ -205,6 +209,7 @@ ACTION_NAMES: Mapping[Action, str] = {
     Action.ERASE: "close or erase the case",
     Action.READ_AUDIT: "read the audit trail",
     Action.READ_AGREEMENTS: "list the case's agreements (/agreements)",
+    Action.INVITE_FAMILY: "invite a parent or the pupil's relay (/invite)",
 }
 
 

@@ -198,3 +198,56 @@ REMINDER_PROMPTS: Mapping[ReminderPrompt, tuple[ReminderButton, ...]] = {
     ),
     ReminderPrompt.NOTE: (ReminderButton.NO_NOTE,),
 }
+
+
+# ---------------------------------------------------------------- parents in private
+
+
+class FamilyPrompt(StrEnum):
+    """What a parent's private chat waits for (stored with their link to the case)."""
+
+    WELCOME = "welcome"  # which language, and do they agree to what is stored
+    MENU = "menu"  # what would they like to share
+    LANGUAGES = "languages"  # another language
+    WRITING = "writing"  # their words for the chosen kind (typed)
+    MINE = "mine"  # what they shared
+    ITEM = "item"  # one contribution: change or delete it
+    EDITING = "editing"  # the new words for it (typed)
+    LEAVING = "leaving"  # /stop: keep what they shared, or delete it
+    LEFT = "left"
+
+
+class FamilyButton(StrEnum):
+    LANGUAGE = "l"  # arg: the language code
+    CONFIRM = "y"
+    DECLINE = "n"
+    ADD = "a"  # arg: the kind (flows.family.HomeKind)
+    MINE = "m"
+    MENU = "h"
+    ITEM = "i"  # arg: the contribution's id
+    EDIT = "e"
+    DELETE = "d"
+    CANCEL = "x"
+    KEEP = "k"
+    ERASE = "r"
+    # Another case's menu (a parent of siblings picks which): valid wherever the
+    # parent is linked and confirmed.
+    OPEN = "o"
+
+
+# Per prompt, the buttons that act there, in the order shown. A press of any
+# other button is stale (the message it sits on was from an earlier step).
+FAMILY_PROMPTS: Mapping[FamilyPrompt, tuple[FamilyButton, ...]] = {
+    FamilyPrompt.WELCOME: (FamilyButton.LANGUAGE, FamilyButton.CONFIRM, FamilyButton.DECLINE),
+    # LANGUAGE without an argument, from the menu: show the languages.
+    FamilyPrompt.MENU: (FamilyButton.ADD, FamilyButton.MINE, FamilyButton.LANGUAGE),
+    FamilyPrompt.LANGUAGES: (FamilyButton.LANGUAGE, FamilyButton.MENU),
+    FamilyPrompt.WRITING: (FamilyButton.CANCEL,),
+    FamilyPrompt.MINE: (FamilyButton.ITEM, FamilyButton.MENU),
+    FamilyPrompt.ITEM: (FamilyButton.EDIT, FamilyButton.DELETE, FamilyButton.MINE),
+    FamilyPrompt.EDITING: (FamilyButton.CANCEL,),
+    FamilyPrompt.LEAVING: (FamilyButton.KEEP, FamilyButton.ERASE, FamilyButton.CANCEL),
+    FamilyPrompt.LEFT: (),
+}
+# Where typed words are the answer (everywhere else the buttons are).
+FAMILY_TYPING = frozenset({FamilyPrompt.WRITING, FamilyPrompt.EDITING})

@@ -52,6 +52,7 @@ class ReminderKind(StrEnum):
     DUE = "due"  # on the agreement's date
     ONGOING = "ongoing"  # how an ongoing agreement goes, before the evaluation
     EVALUATION = "evaluation"  # the plan's evaluation date has come
+    HOME = "home"  # …and a parent is asked what they see at home now
 
 
 @dataclass(frozen=True)

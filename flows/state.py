@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from .family import FamilyMember, HomePoint
 from .prompts import ON_A_TURN, Prompt
 from .script import SCRIPTS, MeetingKind, Phase, Role, Script
 
@@ -45,6 +46,10 @@ class Participant:
     # None for a pupil without Telegram, whose words an adult relays.
     user_id: int | None
     voiced_by: int | None = None
+    # A parent asked in their own language inside the group's meeting (flows.family).
+    language: str | None = None
+    # Not in the meeting: a parent whose points from home were read in for them.
+    absent: bool = False
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,10 @@ class Contribution:
     # The sentence starter (hulpzin) the point completes, as catalog source
     # text, so that it reads in whichever language the summary is shown.
     starter: str | None = None
+    # Brought in from home before the meeting (the contribution's id), and the
+    # language it was written in when that is not the meeting's.
+    home: int | None = None
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -123,6 +132,10 @@ class MeetingState:
     withdrawn: tuple[int, ...] = ()
     started_at: dt.datetime | None = None
     finished_at: dt.datetime | None = None
+    # The case's parents linked in private, and what they brought in from home
+    # (the shell loads both when the meeting opens and again when it starts).
+    family: tuple[FamilyMember, ...] = ()
+    from_home: tuple[HomePoint, ...] = ()
 
     # ---- derived views, so the shell and the templates need no logic ----
 
@@ -162,6 +175,13 @@ class MeetingState:
             if p.user_id == user_id:
                 return p
         return None
+
+    def family_member(self, user_id: int | None) -> FamilyMember | None:
+        return next((m for m in self.family if m.user_id == user_id), None)
+
+    def read_in(self) -> frozenset[int]:
+        """The points from home this meeting has read in (their contributions' ids)."""
+        return frozenset(c.home for c in self.contributions if c.home is not None)
 
     def chair_participant(self) -> Participant:
         return self.participant(self.chair)

@@ -30,6 +30,7 @@ from .effects import (
     MeetingFinished,
     MeetingStopped,
     Notice,
+    ReadIn,
     ShowAgreement,
     ShowEvaluation,
     ShowMeeting,
@@ -55,6 +56,7 @@ from .events import (
     Resumed,
     StopRequested,
 )
+from .family import FamilyMember, Relation, phase_for
 from .guard import allowed, refusal, why_not
 from .names import MAX_PSEUDONYM, looks_like_full_name
 from .permissions import Action, May, actors, may
@@ -115,6 +117,8 @@ def new_meeting(
         pupil=event.pupil,
         allow_full_names=allow_full_names,
         consented=event.consented,
+        family=event.family,
+        from_home=event.from_home,
     )
     return Outcome(state, (ShowMeeting(),) if known else (AskPupil(),))
 
@@ -444,6 +448,17 @@ def _press_join(state: MeetingState, event: Pressed, now: dt.datetime) -> Outcom
         return _toast(state, Why.STALE_BUTTON)
     role = Role(event.arg)
     me = state.participant_of_user(event.by.user_id)
+    if me is not None and me.absent:
+        # A parent whose points from home were read in comes to the meeting after all.
+        if role is not me.role:
+            return _toast(state, Why.ROLE_FIXED)
+        here = replace(me, absent=False)
+        return Outcome(
+            state.evolve(
+                participants=tuple(here if p.id == me.id else p for p in state.participants)
+            ),
+            (_roster_changed(state), Toast(Done.JOINED_LATE, (("role", role.value),))),
+        )
     if me is not None and me.role is role:
         return _toast(state, Done.JOINED, role=role.value)
     if role in UNIQUE_ROLES:
@@ -457,13 +472,22 @@ def _press_join(state: MeetingState, event: Pressed, now: dt.datetime) -> Outcom
         if state.status is Status.RUNNING:
             # The order of turns and the questions asked follow the roles.
             return _toast(state, Why.ROLE_FIXED)
-        changed = Participant(me.id, me.name, role, me.user_id, me.voiced_by)
+        member = state.family_member(me.user_id)
+        speaks = member.language if member is not None and role is Role.PARENT else None
+        changed = Participant(me.id, me.name, role, me.user_id, me.voiced_by, speaks)
         people = tuple(changed if p.id == me.id else p for p in state.participants)
         return Outcome(
             state.evolve(participants=people),
             (_roster_changed(state), Toast(Done.ROLE_CHANGED, (("role", role.value),))),
         )
-    newcomer = Participant(_next_participant_id(state), event.by.name, role, event.by.user_id)
+    member = state.family_member(event.by.user_id)
+    newcomer = Participant(
+        _next_participant_id(state),
+        event.by.name,
+        role,
+        event.by.user_id,
+        language=member.language if member is not None and role is Role.PARENT else None,
+    )
     done = Done.JOINED_LATE if state.status is Status.RUNNING else Done.JOINED
     return Outcome(
         state.evolve(participants=(*state.participants, newcomer)),
@@ -479,11 +503,18 @@ def _roster_changed(state: MeetingState) -> ShowMeeting:
 def _press_voice_pupil(state: MeetingState, event: Pressed, now: dt.datetime) -> Outcome:
     me = state.participant_of_user(event.by.user_id)
     assert me is not None  # the guard: participants only
-    if any(p.role is Role.PUPIL for p in state.participants):
+    present = [p for p in state.participants if p.role is Role.PUPIL]
+    if any(not p.absent for p in present):
         return _toast(state, Why.PUPIL_ALREADY_THERE)
-    pupil = Participant(_next_participant_id(state), state.pupil or "", Role.PUPIL, None, me.id)
+    if present:
+        # Only their words from home were there: now someone relays them in the meeting.
+        voiced = replace(present[0], voiced_by=me.id, absent=False)
+        people = tuple(voiced if p.id == voiced.id else p for p in state.participants)
+    else:
+        pupil = Participant(_next_participant_id(state), state.pupil or "", Role.PUPIL, None, me.id)
+        people = (*state.participants, pupil)
     return Outcome(
-        state.evolve(participants=(*state.participants, pupil)),
+        state.evolve(participants=people),
         (_roster_changed(state), Toast(Done.OK)),
     )
 
@@ -491,7 +522,7 @@ def _press_voice_pupil(state: MeetingState, event: Pressed, now: dt.datetime) ->
 def _press_start(state: MeetingState, event: Pressed, now: dt.datetime) -> Outcome:
     if len(state.participants) < 2:
         return _toast(state, Why.NEED_PARTICIPANTS)
-    state = state.evolve(status=Status.RUNNING, started_at=now)
+    state = _with_absent_family(state.evolve(status=Status.RUNNING, started_at=now))
     outcome = _begin_phase(state, 0, now)
     return Outcome(outcome.state, (ShowMeeting(edit=True), *outcome.effects))
 
@@ -568,7 +599,7 @@ def _controlled(outcome: Outcome) -> Outcome:
 
 def _press_owner(state: MeetingState, event: Pressed, now: dt.datetime) -> Outcome:
     owner = _number(event.arg)
-    if owner is None or owner not in {p.id for p in state.participants}:
+    if owner is None or owner not in {p.id for p in state.participants if not p.absent}:
         return _toast(state, Why.STALE_BUTTON)
     seq = state.open_agreements[0]
     if state.agreement(seq).owner == owner:
@@ -738,11 +769,93 @@ def _begin_phase(state: MeetingState, index: int, now: dt.datetime) -> Outcome:
         answered_this_turn=False,
         open_agreements=(),
     )
+    read = _read_in(state, phase)
+    state, effects = read.state, read.effects
     if not state.turn_order:
         if phase.type is PhaseType.AGREEMENTS:
-            return _ask_evaluation(state)
-        return _begin_phase(state, index + 1, now)
-    return _ask_turn(state)
+            outcome = _ask_evaluation(state)
+        else:
+            outcome = _begin_phase(state, index + 1, now)
+    else:
+        outcome = _ask_turn(state)
+    return Outcome(outcome.state, (*effects, *outcome.effects))
+
+
+def _with_absent_family(state: MeetingState) -> MeetingState:
+    """Whoever brought points in from home but is not here takes part as absent.
+
+    Their points are read in at the start of each round; they are never asked.
+    A relay's points are the pupil's own words: they belong to the pupil.
+    """
+    people = [_speaking(p, state.family_member(p.user_id)) for p in state.participants]
+    for member in state.family:
+        if not any(point.user_id == member.user_id for point in state.from_home):
+            continue
+        if member.relation is Relation.RELAY:
+            if not any(p.role is Role.PUPIL for p in people):
+                people.append(
+                    Participant(
+                        1 + max(p.id for p in people),
+                        state.pupil or "",
+                        Role.PUPIL,
+                        None,
+                        absent=True,
+                    )
+                )
+        elif not any(p.user_id == member.user_id for p in people):
+            people.append(
+                Participant(
+                    1 + max(p.id for p in people),
+                    member.name,
+                    Role.PARENT,
+                    member.user_id,
+                    language=member.language,
+                    absent=True,
+                )
+            )
+    return state.evolve(participants=tuple(people))
+
+
+def _speaking(participant: Participant, member: FamilyMember | None) -> Participant:
+    """A parent linked in private who joined before the link was known is asked in their
+    language too (the family is read anew at the start)."""
+    if member is None or participant.role is not Role.PARENT or participant.language:
+        return participant
+    return replace(participant, language=member.language)
+
+
+def _home_speaker(state: MeetingState, member: FamilyMember) -> Participant | None:
+    if member.relation is Relation.RELAY:
+        return next((p for p in state.participants if p.role is Role.PUPIL), None)
+    return state.participant_of_user(member.user_id)
+
+
+def _read_in(state: MeetingState, phase: Phase) -> Outcome:
+    """The round starts with what parents brought in for it, in their own words."""
+    keys = tuple(p.key for p in state.phases)
+    done = state.read_in()
+    added: list[Contribution] = []
+    for point in state.from_home:
+        if point.id in done or phase_for(point.kind, keys) != phase.key:
+            continue
+        member = state.family_member(point.user_id)
+        speaker = None if member is None else _home_speaker(state, member)
+        if speaker is None:
+            continue
+        added.append(
+            Contribution(
+                seq=state.next_seq() + len(added),
+                phase=phase.key,
+                participant=speaker.id,
+                text=point.text,
+                home=point.id,
+                language=point.language if point.language != state.language else None,
+            )
+        )
+    if not added:
+        return Outcome(state)
+    state = state.evolve(contributions=(*state.contributions, *added))
+    return Outcome(state, (ReadIn(phase.key),))
 
 
 def _ask_turn(state: MeetingState) -> Outcome:
@@ -859,7 +972,7 @@ def _turn_order(state: MeetingState, phase: Phase) -> tuple[int, ...]:
     asked = [
         p
         for p in state.participants
-        if phase.question_for(p.role) is not None and not _silenced(state, p.id)
+        if phase.question_for(p.role) is not None and not p.absent and not _silenced(state, p.id)
     ]
     return tuple(p.id for p in sorted(asked, key=lambda p: (order.index(p.role), p.id)))
 

@@ -8,22 +8,31 @@ the demo and by the end-to-end tests, for every kind of meeting.
 
 `FollowUpPilot` plays the same people between meetings, in their private
 chats: an owner answers a reminder about an agreement, the mentor evaluates
-the plan.
+the plan. `HomePilot` plays a parent at home, who is in no group: the mentor
+asks for an invitation link in the group (/uitnodigen), the parent opens it in
+their private chat, agrees, and shares points for the next meeting there.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Awaitable, Callable, Collection
 from typing import Any
 
-from rondetafel.bot.callback_data import decode, decode_evaluation, decode_reminder
+from rondetafel.bot.callback_data import (
+    decode,
+    decode_evaluation,
+    decode_family,
+    decode_invite,
+    decode_reminder,
+)
 from rondetafel.bot.reminder_desk import SNOOZE_OF_CHOICE, STATUS_OF_CHOICE
 from rondetafel.bot.texts import texts
 from rondetafel.flows.evaluation import EvaluationButton
 from rondetafel.flows.events import Button
+from rondetafel.flows.family import HomeKind, Relation
 from rondetafel.flows.follow_up import AgreementStatus
-from rondetafel.flows.prompts import ReminderButton
+from rondetafel.flows.prompts import FamilyButton, ReminderButton
 from rondetafel.flows.reminder_plan import Snooze
 from rondetafel.flows.script import SCRIPTS, MeetingKind, Role
 from rondetafel.standin import BotApiStandIn, SimChat
@@ -42,7 +51,7 @@ from .demo_book import (
     reminder_answer,
     say,
 )
-from .phones import Phone, deep_link_of
+from .phones import Phone, deep_link_in, deep_link_of
 
 Message = dict[str, Any]
 Found = dict[Button, list[tuple[str, str, str]]]
@@ -77,11 +86,17 @@ class Autopilot:
         answers: Callable[[str, str, Role], Say] = say,
         on_tap: Callable[[Phone, str], None] | None = None,
         open_private: Collection[Role] = (),
+        before_start: Callable[[], Awaitable[None]] | None = None,
         timeout: float = 15.0,
     ) -> None:
-        """`open_private`: who opens the private chat when the bot offers its deep link."""
+        """`open_private`: who opens the private chat when the bot offers its deep link.
+
+        `before_start`: what happens once everyone has joined, before the chair
+        taps Start (once: e.g. a parent at home sharing what the meeting will read in).
+        """
         self.standin, self.chat, self.phones = standin, chat, phones
         self.open_private = frozenset(open_private)
+        self.before_start = before_start
         self.language, self.kind, self.cast = language, kind, cast
         self.t = texts(language)
         self.side_note = side_note
@@ -203,6 +218,9 @@ class Autopilot:
             await self._tap(self.phones[role], message, join[2], join[0])
         voice = found[Button.VOICE_PUPIL][0]
         await self._tap(self.phones[Role.MENTOR], message, voice[2], voice[0])
+        if self.before_start is not None:
+            before, self.before_start = self.before_start, None
+            await before()
         start = found[Button.START][0]
         await self._tap(chair, message, start[2], start[0])
 
@@ -428,6 +446,128 @@ class FollowUpPilot:
     async def _tap(self, phone: Phone, message: Message, data: str, label: str) -> None:
         if self.on_tap:
             self.on_tap(phone, label)
+        await phone.press(message, data, chat=phone.private)
+
+    async def _edited(
+        self, phone: Phone, message: Message, shows: Callable[[Message], bool]
+    ) -> Message:
+        """The private message once the bot's edit makes `shows` true."""
+        message_id = message["message_id"]
+
+        def current() -> Message:
+            return next(
+                m for m in self.standin.bot_messages(phone.private) if m["message_id"] == message_id
+            )
+
+        await self.standin.wait_for(
+            lambda: shows(current()), self.timeout, f"an edit of private message {message_id}"
+        )
+        return current()
+
+
+# ---------------------------------------------------------------- a parent at home
+
+# The group command that asks for an invitation link, by the meeting's language.
+INVITE_COMMAND = {"nl": "/uitnodigen", "en": "/invite"}
+
+
+def invite_buttons(message: Message) -> dict[Relation, tuple[str, str]]:
+    """/uitnodigen's choice in the group, by relation: (label, raw data)."""
+    found: dict[Relation, tuple[str, str]] = {}
+    for row in (message.get("reply_markup") or {}).get("inline_keyboard", []):
+        for button in row:
+            data = decode_invite(button.get("callback_data", ""))
+            if data is not None:
+                found[data.relation] = (button["text"], button["callback_data"])
+    return found
+
+
+def family_buttons(message: Message) -> dict[tuple[FamilyButton, str], tuple[str, str]]:
+    """A parent's private buttons by (kind, argument): (label, raw data)."""
+    found: dict[tuple[FamilyButton, str], tuple[str, str]] = {}
+    for row in (message.get("reply_markup") or {}).get("inline_keyboard", []):
+        for button in row:
+            data = decode_family(button.get("callback_data", ""))
+            if data is not None:
+                found[(data.button, data.arg)] = (button["text"], button["callback_data"])
+    return found
+
+
+def offers_menu(message: Message) -> bool:
+    """A parent's menu: a button to add each kind of point."""
+    return (FamilyButton.ADD, HomeKind.GOES_WELL.value) in family_buttons(message)
+
+
+class HomePilot:
+    """A parent at home between meetings, and the staff member who invites them.
+
+    `on_tap(phone, label, private)`: someone taps a button, in the group or
+    (`private`) in their own chat with the bot.
+    """
+
+    def __init__(
+        self,
+        standin: BotApiStandIn,
+        group: SimChat,
+        *,
+        language: str = "nl",
+        on_tap: Callable[[Phone, str, bool], None] | None = None,
+        timeout: float = 15.0,
+    ) -> None:
+        self.standin, self.group = standin, group
+        self.command = INVITE_COMMAND[language]
+        self.on_tap = on_tap
+        self.timeout = timeout
+
+    async def invite(self, inviter: Phone, relation: Relation = Relation.PARENT) -> Message:
+        """`inviter` asks for a link in the group and picks `relation`: the private
+        message with the link (`deep_link_in`), to pass on.
+
+        The bot sends it to the inviter privately, so one who never opened their
+        private chat with the bot opens it first, by hand.
+        """
+        if not inviter.opened_private:
+            started = await inviter.open_private()
+            await inviter.from_bot_privately(after=started["message_id"])
+        seen = max((m["message_id"] for m in self.standin.messages(inviter.private)), default=0)
+        command = await inviter.send(self.command)
+        pick = await self.standin.wait_for_bot_message(
+            self.group,
+            lambda m: relation in invite_buttons(m),
+            after=command["message_id"],
+            timeout=self.timeout,
+        )
+        label, data = invite_buttons(pick)[relation]
+        if self.on_tap:
+            self.on_tap(inviter, label, False)
+        await inviter.press(pick, data)
+        return await inviter.from_bot_privately(lambda m: deep_link_in(m) is not None, after=seen)
+
+    async def open_link(self, parent: Phone, link: str) -> Message:
+        """`parent` opens the link passed on to them: the welcome, in their app's language."""
+        started = await parent.open_link(link)
+        return await parent.from_bot_privately(
+            lambda m: (FamilyButton.CONFIRM, "") in family_buttons(m), after=started["message_id"]
+        )
+
+    async def agree(self, parent: Phone, welcome: Message) -> Message:
+        """`parent` taps "I agree" on the welcome: the menu it turns into."""
+        await self._tap(parent, welcome, FamilyButton.CONFIRM)
+        return await self._edited(parent, welcome, offers_menu)
+
+    async def share(self, parent: Phone, menu: Message, kind: HomeKind, text: str) -> Message:
+        """From `menu`, `parent` picks `kind` and types `text`: the new menu that thanks them."""
+        await self._tap(parent, menu, FamilyButton.ADD, kind.value)
+        await self._edited(parent, menu, lambda m: (FamilyButton.CANCEL, "") in family_buttons(m))
+        typed = await parent.say_privately(text)
+        return await parent.from_bot_privately(offers_menu, after=typed["message_id"])
+
+    async def _tap(
+        self, phone: Phone, message: Message, button: FamilyButton, arg: str = ""
+    ) -> None:
+        label, data = family_buttons(message)[(button, arg)]
+        if self.on_tap:
+            self.on_tap(phone, label, True)
         await phone.press(message, data, chat=phone.private)
 
     async def _edited(

@@ -3,17 +3,22 @@
 Starts the local Bot API stand-in on loopback, runs the real bot against it
 (long polling, the same code as `rondetafel run`), plays a meeting with
 scripted people, prints the chat, and leaves the summary and report behind.
-Then time runs fast: the bot's clock (`DemoClock`) jumps from one planned
-reminder to the next, up to the plan's evaluation date. The people answer
-their reminders and the evaluation in their private chats with the bot,
-which they opened from the meeting's deep link, and the evaluation's summary
-lands in the group. The transcript shows the private chats too, marked 🔒.
+Before the chair starts the meeting, the mentor invites a parent who is not in
+the group (`/uitnodigen`); she opens the link in her private chat and shares,
+in Turkish, what goes well and what is hard at home, which the meeting reads
+in at those rounds; afterwards she gets the summary there. Then time runs
+fast: the bot's clock (`DemoClock`) jumps from one planned reminder to the
+next, up to the plan's evaluation date. The people answer their reminders and
+the evaluation in their private chats with the bot, which they opened from the
+meeting's deep link (the mentor by hand, before inviting), and the
+evaluation's summary lands in the group. The transcript shows the private chats too, marked 🔒.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections.abc import Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +28,7 @@ from rondetafel.bot.app import ALLOWED_UPDATES, build_application, start_service
 from rondetafel.bot.context import SERVICES, RondetafelApp, Services
 from rondetafel.bot.texts import texts
 from rondetafel.clock import Clock
+from rondetafel.flows.family import HomeKind
 from rondetafel.flows.reminder_plan import ReminderKind
 from rondetafel.flows.script import MeetingKind, Role
 from rondetafel.settings import Settings
@@ -32,10 +38,10 @@ from rondetafel.storage.reminders import PENDING, SENT, Reminder
 from rondetafel.storage.repositories import Repositories
 from rondetafel.storage.unit_of_work import in_transaction
 
-from .autopilot import Autopilot, FollowUpPilot
+from .autopilot import Autopilot, FollowUpPilot, HomePilot
 from .demo_book import CAST
 from .keys import database_for
-from .phones import Phone
+from .phones import Phone, deep_link_in
 from .transcript import Transcript
 
 DEMO_TOKEN = "123456789:demo-token-not-valid-on-telegram"
@@ -45,6 +51,15 @@ EVALUATION_HEADING = "Evaluation of the plan"
 # Enough for every reminder of a plan and a few snoozes; a plan that needs
 # more jumps than this is a bug in the plan, not a longer demo.
 MAX_JUMPS = 20
+# A parent who is not in the group chat and reads Turkish best (her Telegram
+# app's language). Invited before the meeting, she shares from home in her own
+# words, which the meeting reads in as written.
+HOME_PARENT = "Ayşe"
+HOME_LANGUAGE = "tr"
+FROM_HOME: tuple[tuple[HomeKind, str], ...] = (
+    (HomeKind.GOES_WELL, "Ödevini kendi başına yapıyor"),  # does his homework on his own
+    (HomeKind.HARD, "Sabahları kalkmak çok zor"),  # getting up in the morning is very hard
+)
 
 
 @dataclass
@@ -125,6 +140,39 @@ async def make_world(
         Role.PARENT: Phone(standin, parent, group, timeout=patience),
     }
     return World(standin, group, phones)
+
+
+def parent_at_home(world: World, name: str = HOME_PARENT, language: str = HOME_LANGUAGE) -> Phone:
+    """A parent the stand-in knows who is not in the group: only her private chat."""
+    user = world.standin.add_user(name, language_code=language)
+    mentor = world.phones[Role.MENTOR]
+    return Phone.outside(world.standin, user, timeout=mentor.timeout)
+
+
+async def share_from_home(
+    world: World,
+    home: HomePilot,
+    parent: Phone,
+    points: tuple[tuple[HomeKind, str], ...] = FROM_HOME,
+) -> None:
+    """The mentor invites `parent` from the group; she opens the link, agrees, and shares.
+
+    The mentor hears of each point privately; the next waits for that, so that
+    the transcript reads in order.
+    """
+    mentor = world.phones[Role.MENTOR]
+    sent = await home.invite(mentor)
+    link = deep_link_in(sent)
+    assert link is not None
+    menu = await home.agree(parent, await home.open_link(parent, link))
+    for kind, text in points:
+        menu = await home.share(parent, menu, kind, text)
+        await mentor.from_bot_privately(_saying(text))
+
+
+def _saying(text: str) -> Callable[[dict[str, Any]], bool]:
+    """A message whose text holds `text`."""
+    return lambda message: text in message.get("text", "")
 
 
 def demo_settings(standin: BotApiStandIn, database_url: str, **overrides: object) -> Settings:
@@ -211,7 +259,8 @@ async def run_demo(
     printer = transcript or Transcript("Rondetafel")
     async with AsyncExitStack() as stack:
         world = await make_world(stack, language=language)
-        cast = {phone.user.id for phone in world.phones.values()}
+        ayse = parent_at_home(world)
+        cast = {phone.user.id for phone in (*world.phones.values(), ayse)}
 
         def listen(event: str, chat: object, message: dict[str, object]) -> None:
             chat_id = getattr(chat, "id", None)
@@ -226,6 +275,13 @@ async def run_demo(
         await world.standin.add_bot_to_group(world.group, by=chair.user)
         await world.standin.wait_for_bot_message(world.group, timeout=15)
         await chair.send("/overleg" if language == "nl" else "/meeting")
+        home = HomePilot(
+            world.standin,
+            world.group,
+            language=language,
+            on_tap=lambda phone, label, private: printer.tap(phone.name, label, private=private),
+            timeout=ayse.timeout,
+        )
         pilot = Autopilot(
             world.standin,
             world.group,
@@ -233,8 +289,10 @@ async def run_demo(
             language=language,
             kind=kind,
             on_tap=lambda phone, label: printer.tap(phone.name, label),
-            # Everyone opens the private chat from the meeting's deep link, as asked.
+            # Everyone opens the private chat from the meeting's deep link, as asked
+            # (the mentor already did, to get the parent's invitation link).
             open_private=tuple(world.phones),
+            before_start=lambda: share_from_home(world, home, ayse),
         )
         await pilot.run()
         result = _keep_files(world, out_dir)

@@ -19,6 +19,12 @@ DOMAIN = "rondetafel"
 # Languages a chat (the meeting) can run in.
 CHAT_LANGUAGES = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
+# Languages only parents read: their catalogs hold what a parent reads and no more
+# (`bot/family_texts.parent_messages`); a sentence missing there shows in English.
+PARENT_ONLY_LANGUAGES = ("ar", "tr", "pl", "uk")
+# The translator comment on a translation no native speaker has checked yet: a
+# school can find them (and the README counts them) before relying on them.
+UNREVIEWED = "unreviewed: not yet checked by a native speaker"
 
 
 def catalog_path(language: str) -> resources.abc.Traversable:

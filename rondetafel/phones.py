@@ -31,6 +31,12 @@ def deep_link_of(message: Message) -> tuple[str, str] | None:
     return None
 
 
+def deep_link_in(message: Message) -> str | None:
+    """The first deep link to a bot written in the message's text (a link to pass on)."""
+    match = DEEP_LINK.search(message.get("text") or "")
+    return None if match is None else match.group(0)
+
+
 class Phone:
     def __init__(
         self, standin: BotApiStandIn, user: SimUser, chat: SimChat, *, timeout: float = 10.0
@@ -40,6 +46,11 @@ class Phone:
         self.chat = chat
         self.timeout = timeout
         self._last_question = 0
+
+    @classmethod
+    def outside(cls, standin: BotApiStandIn, user: SimUser, *, timeout: float = 10.0) -> Phone:
+        """Someone in no group with the bot (a parent at home): only their private chat."""
+        return cls(standin, user, standin.private_chat(user), timeout=timeout)
 
     @property
     def name(self) -> str:
@@ -63,6 +74,10 @@ class Phone:
         if match is None or match["bot"].lower() != (self.standin.bot.username or "").lower():
             raise ValueError(f"{url!r} is not a deep link to this bot")
         return await self.standin.start_private_chat(self.user, match["parameter"])
+
+    async def open_private(self) -> Message:
+        """Open the private chat with the bot by hand (no link) and tap Start: `/start`."""
+        return await self.standin.start_private_chat(self.user)
 
     async def say_privately(self, text: str) -> Message:
         """Type `text` in the private chat with the bot (opened before)."""

@@ -28,6 +28,14 @@ EVALUATION_STARTED = "evaluation_started"
 EVALUATION_COMPLETE = "evaluation_complete"
 AGREEMENT_REPLANNED = "agreement_replanned"
 EVALUATOR_CHANGED = "evaluator_changed"
+# …and the parents' private chat (bot/invite_desk.py, bot/family_desk.py).
+INVITED = "invited"
+FAMILY_JOINED = "family_joined"
+HOME_SHARED = "home_shared"
+HOME_CHANGED = "home_changed"
+HOME_DELETED = "home_deleted"
+FAMILY_LEFT = "family_left"
+FAMILY_ERASED = "family_erased"
 # Every action written outside the meeting's own (`flows.audit.ACTIONS`).
 CASE_ACTIONS = frozenset(
     {
@@ -41,6 +49,13 @@ CASE_ACTIONS = frozenset(
         EVALUATION_COMPLETE,
         AGREEMENT_REPLANNED,
         EVALUATOR_CHANGED,
+        INVITED,
+        FAMILY_JOINED,
+        HOME_SHARED,
+        HOME_CHANGED,
+        HOME_DELETED,
+        FAMILY_LEFT,
+        FAMILY_ERASED,
     }
 )
 

@@ -23,6 +23,9 @@ from .models import (
     Case,
     ConsentRow,
     EvaluationRow,
+    FamilyMemberRow,
+    HomeContributionRow,
+    InviteRow,
     Meeting,
     ReminderRow,
 )
@@ -65,6 +68,25 @@ class CaseExportReader:
                 _row(e)
                 for e in await self._all(
                     EvaluationRow, EvaluationRow.case_id == case_id, EvaluationRow.id
+                )
+            ],
+            # The invitations without their token's hash: it opens nothing, but it is no one's data.
+            "invites": [
+                _row(i, skip=("token_hash",))
+                for i in await self._all(InviteRow, InviteRow.case_id == case_id, InviteRow.id)
+            ],
+            "family_members": [
+                _row(m, skip=("prompt", "kind", "contribution_id"))
+                for m in await self._all(
+                    FamilyMemberRow, FamilyMemberRow.case_id == case_id, FamilyMemberRow.id
+                )
+            ],
+            "home_contributions": [
+                _row(c)
+                for c in await self._all(
+                    HomeContributionRow,
+                    HomeContributionRow.case_id == case_id,
+                    HomeContributionRow.id,
                 )
             ],
             "consents": [

@@ -56,6 +56,18 @@ class ChatRepository:
                 update(Chat).where(Chat.chat_id == chat_id).values(language=language)
             )
 
+    async def set_digest(self, chat_id: int, digest: bool) -> None:
+        """A person's choice: what parents bring in once a day, or one message each."""
+        await self._session.execute(
+            update(Chat).where(Chat.chat_id == chat_id).values(digest=digest)
+        )
+
+    async def digest(self, chat_id: int) -> bool:
+        chosen: bool | None = await self._session.scalar(
+            select(Chat.digest).where(Chat.chat_id == chat_id)
+        )
+        return bool(chosen)
+
     async def set_removed(self, chat_id: int, removed_at: dt.datetime | None) -> bool:
         """Mark the bot as out of the group (a time) or back in (None).
 

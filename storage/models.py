@@ -116,6 +116,9 @@ class Chat(Base):
     removed_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # A person's private chat: what parents bring in reaches them once a day
+    # (at REMINDERS_AT) instead of one message each.
+    digest: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
 
 class Case(Base):
@@ -412,6 +415,80 @@ class EvaluationRow(Base):
     status: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[dt.datetime]
     completed_at: Mapped[dt.datetime | None]
+
+
+class InviteRow(Base):
+    """A single-use link for a parent (or the pupil's relay) to join a case in private.
+
+    Only the token's SHA-256 is stored: the link itself exists in the inviter's
+    private chat and wherever they passed it on. A random 192-bit token needs no
+    key to hash (nothing to guess), and a leaked table opens no case.
+    """
+
+    __tablename__ = "invites"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    relation: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime]
+    used_by: Mapped[int | None] = mapped_column(BigInteger)
+    used_at: Mapped[dt.datetime | None]
+
+
+class FamilyMemberRow(Base):
+    """A parent (or relay) linked to a case, and where their private conversation stands.
+
+    `confirmed_at` is None until they read what is stored and agreed; only then
+    may they bring anything in. `prompt` (flows.prompts.FamilyPrompt) is what
+    their chat waits for, with the kind being written or the contribution being
+    changed. `left_at` is set by /stop when they let the school keep what they shared.
+    """
+
+    __tablename__ = "family_members"
+    __table_args__ = (UniqueConstraint("case_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    relation: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(EncryptedText("family_members.name"))
+    language: Mapped[str] = mapped_column(String(LANGUAGE_LENGTH))
+    prompt: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str | None] = mapped_column(String(8))
+    contribution_id: Mapped[int | None] = mapped_column(Integer)
+    # The private message that asks for their words: its Cancel button goes once they came.
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[dt.datetime]
+    confirmed_at: Mapped[dt.datetime | None]
+    left_at: Mapped[dt.datetime | None]
+
+
+class HomeContributionRow(Base):
+    """What a parent brought in from home for the next meeting, as they wrote it.
+
+    `meeting_id` is set when a meeting read it in: from then on it is part of
+    that meeting's record and the parent can no longer change it. `notify_user_id`
+    is who hears of it (the case's mentor, else its chair), `notified_at` when.
+    """
+
+    __tablename__ = "home_contributions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("family_members.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(8))
+    text: Mapped[str] = mapped_column(EncryptedText("home_contributions.text"))
+    language: Mapped[str] = mapped_column(String(LANGUAGE_LENGTH))
+    created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
+    meeting_id: Mapped[int | None] = mapped_column(Integer)
+    notify_user_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    notified_at: Mapped[dt.datetime | None]
 
 
 class Erasure(Base):

@@ -13,6 +13,7 @@ from .chats import ChatRepository
 from .consents import ConsentRepository
 from .erasure import ErasureRepository
 from .evaluations import EvaluationRepository
+from .family import FamilyRepository
 from .handled_updates import HandledUpdateRepository
 from .meetings import MeetingRepository
 from .outbox import OutboxRepository
@@ -39,3 +40,4 @@ class Repositories:
         self.agreements = AgreementRepository(session)
         self.reminders = ReminderRepository(session)
         self.evaluations = EvaluationRepository(session)
+        self.family = FamilyRepository(session)

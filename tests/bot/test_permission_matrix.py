@@ -25,6 +25,7 @@ from rondetafel.bot.callback_data import (
 )
 from rondetafel.bot.case_texts import CONFIRM_FORGET
 from rondetafel.bot.handlers import PRIVATE_ONLY_GROUPS
+from rondetafel.bot.invite_texts import PICK
 from rondetafel.bot.texts import WHY, texts
 from rondetafel.flows.effects import Why
 from rondetafel.flows.events import Button, ChairClaimed
@@ -68,6 +69,7 @@ SHELLS = (
     Action.ERASE,
     Action.READ_AUDIT,
     Action.READ_AGREEMENTS,
+    Action.INVITE_FAMILY,
 )
 
 
@@ -136,12 +138,18 @@ async def try_read_agreements(harness: Harness, user: User) -> bool:
     return harness.last_text() == NL.html(NOTHING_OPEN, pupil=b.PUPIL_ALIAS)
 
 
+async def try_invite_family(harness: Harness, user: User) -> bool:
+    await harness.send(harness.group.command(user, "/uitnodigen"))
+    return harness.last_text() == NL.html(PICK, name=user.first_name)
+
+
 TRIES = {
     Action.INVITE: try_invite,
     Action.EXPORT: try_export,
     Action.ERASE: try_erase,
     Action.READ_AUDIT: try_read_audit,
     Action.READ_AGREEMENTS: try_read_agreements,
+    Action.INVITE_FAMILY: try_invite_family,
 }
 CELLS = [(actor, action) for actor in PERSON for action in SHELLS]
 
@@ -218,6 +226,7 @@ COMMANDS: dict[Action, str] = {
     Action.ERASE: "/vergeet",
     Action.READ_AUDIT: "/logboek",
     Action.READ_AGREEMENTS: "/afspraken",
+    Action.INVITE_FAMILY: "/uitnodigen",
     Action.ANSWER: "mijn antwoord",
     Action.AGREEMENT: "volgende week",
 }

@@ -87,6 +87,7 @@ SHELLS_ACTIONS = (
     Action.ERASE,
     Action.READ_AUDIT,
     Action.READ_AGREEMENTS,
+    Action.INVITE_FAMILY,
 )
 REFUSALS = frozenset(
     {

@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from rondetafel.flows.events import Button, Event, MeetingRequested, Person, Pressed, Replied
+from rondetafel.flows.family import FamilyMember, HomeKind, HomePoint, Relation
 from rondetafel.flows.prompts import PROMPTS, Prompt, Step
 from rondetafel.flows.script import MeetingKind, Role
 from rondetafel.flows.state import (
@@ -44,6 +45,8 @@ EVERY_FIELD = MeetingState(
         Participant(1, "Chris", Role.CHAIR, 7_123_456_789),
         Participant(2, "S.V.", Role.PUPIL, None, voiced_by=3),
         Participant(3, "Pieter", Role.PARENT, 7_123_456_791),
+        # A parent who brought points in from home and is not at the meeting.
+        Participant(4, "Ayşe", Role.PARENT, 7_123_456_792, language="tr", absent=True),
     ),
     created_at=dt.datetime(2025, 10, 26, 2, 30, tzinfo=AMSTERDAM, fold=1),
     kind=MeetingKind.MDO,
@@ -59,6 +62,7 @@ EVERY_FIELD = MeetingState(
     open_agreements=(2,),
     contributions=(
         Contribution(1, "goes_well", 2, "Lezen gaat beter 📚", Mark.SIDE_NOTE, 2_147_483_648, "x"),
+        Contribution(2, "goes_well", 4, "Okumayı seviyor", home=5, language="tr"),
     ),
     agreements=(
         Agreement(1, "Reading plan", 3, owner=1, due=dt.date(2025, 11, 7), message_id=99),
@@ -72,6 +76,14 @@ EVERY_FIELD = MeetingState(
     withdrawn=(3,),
     started_at=dt.datetime(2025, 10, 26, 1, 59, 59, 999_999, tzinfo=dt.UTC),
     finished_at=dt.datetime(2025, 10, 26, 2, 30, tzinfo=AMSTERDAM, fold=0),
+    family=(
+        FamilyMember(7_123_456_792, "Ayşe", "tr"),
+        FamilyMember(7_123_456_793, "Omar", "ar", Relation.RELAY),
+    ),
+    from_home=(
+        HomePoint(5, 7_123_456_792, HomeKind.GOES_WELL, "Okumayı seviyor", "tr"),
+        HomePoint(6, 7_123_456_793, HomeKind.QUESTION, "هل يمكنني الجلوس في الأمام؟", "ar"),
+    ),
 )
 
 

@@ -47,7 +47,16 @@ async def test_the_title_of_a_group_is_not_stored_anywhere_in_the_chats_table(
         names = await connection.run_sync(
             lambda c: {entry["name"] for entry in inspect(c).get_columns("chats")}
         )
-    assert names == {"chat_id", "language", "school_id", "removed_at", "created_at", "updated_at"}
+    # `digest`: a person's choice of how they hear what parents share; no text.
+    assert names == {
+        "chat_id",
+        "language",
+        "school_id",
+        "removed_at",
+        "created_at",
+        "updated_at",
+        "digest",
+    }
 
 
 async def test_a_new_chat_speaks_dutch_unless_told_otherwise(db: Database) -> None:

@@ -317,9 +317,21 @@ V1_READS_AS: dict[str, tuple[Status, Prompt, MeetingKind]] = {
 }
 V1_ACTIVE = [name for name, (status, _, _) in V1_READS_AS.items() if status is not Status.FINISHED]
 # What version 2 reads differently; everything else must read as it was stored.
-V1_CHANGED = {"v", "status", "kind", "prompt", "controls", "agreements"}
+V1_CHANGED = {
+    "v",
+    "status",
+    "kind",
+    "prompt",
+    "controls",
+    "agreements",
+    "participants",
+    "contributions",
+}
 # Fields added later with a default: written from then on, read from version 1 as empty.
-V1_ADDED = {"consented", "withdrawn"}
+V1_ADDED = {"consented", "withdrawn", "family", "from_home"}
+# …and within a participant and a contribution (parents between meetings).
+V1_PARTICIPANT_ADDED = {"language": None, "absent": False}
+V1_CONTRIBUTION_ADDED = {"home": None, "language": None}
 V1_GONE = {"awaiting", "starter", "skipped_phases"}
 
 
@@ -363,6 +375,11 @@ def test_a_version_1_state_reads_where_the_meeting_was_and_is_written_back_as_ve
     assert (state.consented, state.withdrawn) == ((), ())
     for before, after in zip(data["agreements"], written["agreements"], strict=True):
         assert after == before | {"owner": after["owner"], "ongoing": False, "line": 0, "lines": 0}
+    for before, after in zip(data["participants"], written["participants"], strict=True):
+        assert after == before | V1_PARTICIPANT_ADDED
+    for before, after in zip(data["contributions"], written["contributions"], strict=True):
+        assert after == before | V1_CONTRIBUTION_ADDED
+    assert (state.family, state.from_home) == ((), ())
     assert_exact(state)
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import BigInteger, Integer, Text, column, insert, make_url, sele
 from sqlalchemy.exc import StatementError
 
 from rondetafel.flows.events import Button
+from rondetafel.flows.family import HomeKind, Relation
 from rondetafel.flows.follow_up import AgreementStatus
 from rondetafel.flows.script import Role
 from rondetafel.flows.state import MeetingState, Status
@@ -55,7 +56,20 @@ PURPOSE = "Doel-van-de-toestemming-5580"
 NOTE = "Notitie-van-de-eigenaar-3318"
 EVALUATOR = "Mentor-Evaluator-6604"
 OBSERVATION = "Wat-we-nu-zien-8812"
-SECRETS = (PSEUDONYM, ANSWER, AGREEMENT, PROFESSIONAL, PURPOSE, NOTE, EVALUATOR, OBSERVATION)
+MOTHER = "Moeder-Voornaam-5120"
+FROM_HOME = "Thuis-slaapt-hij-slecht-7301"
+SECRETS = (
+    PSEUDONYM,
+    ANSWER,
+    AGREEMENT,
+    PROFESSIONAL,
+    PURPOSE,
+    NOTE,
+    EVALUATOR,
+    OBSERVATION,
+    MOTHER,
+    FROM_HOME,
+)
 ENCRYPTED = {
     "cases.pseudonym",
     "meetings.state",
@@ -68,6 +82,8 @@ ENCRYPTED = {
     "agreements.status_note",  # an owner's words with a reminder's answer
     "evaluations.evaluator_name",
     "evaluations.state",  # the evaluation conversation: results, observations, next steps
+    "family_members.name",  # a parent's first name
+    "home_contributions.text",  # what a parent shared from home
 }
 
 
@@ -326,6 +342,16 @@ async def store_secrets(db: Database) -> None:
             due=NOW.date(), now=NOW,
         )  # fmt: skip
         await repos.evaluations.save(evaluation, {"seen": OBSERVATION}, "asking")
+        # A parent linked in private, and what she shared from home.
+        await repos.family.join(
+            agreement_case, 4242, Relation.PARENT, name=MOTHER, language="tr", prompt="menu",
+            now=NOW,
+        )  # fmt: skip
+        mother = await repos.family.member_in_case(agreement_case, 4242)
+        assert mother is not None
+        await repos.family.add(
+            mother, HomeKind.HARD, FROM_HOME, now=NOW, notify_user_id=MENTOR.user_id
+        )
 
     agreement_case = case_id
     assert agreement_case is not None

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
+from rondetafel.flows.family import HomeKind, Relation
 from rondetafel.flows.follow_up import AgreementStatus
 from rondetafel.flows.reminder_plan import Planned, ReminderKind
 from rondetafel.flows.state import Contribution, MeetingState
@@ -72,6 +73,18 @@ async def fill_case(repos: Repositories, chat_id: int, marker: str) -> tuple[int
         now=NOW,
     )
     await repos.evaluations.save(evaluation, {"goal": f"{marker} reads"}, "asking")
+    # A parent invited, linked, and what they brought in from home.
+    await repos.family.invite(
+        case.id, Relation.PARENT, f"{marker}-token", by=CHAIR.user_id, now=NOW, expires_at=NOW
+    )
+    await repos.family.join(
+        case.id, 4242, Relation.PARENT, name=f"{marker} mum", language="tr", prompt="menu", now=NOW
+    )
+    member = await repos.family.member_in_case(case.id, 4242)
+    assert member is not None
+    await repos.family.add(
+        member, HomeKind.GOES_WELL, f"{marker} sleeps well", now=NOW, notify_user_id=None
+    )
     return case.id, meeting.id
 
 

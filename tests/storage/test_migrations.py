@@ -41,6 +41,9 @@ TABLES = {
     "agreements",
     "reminders",
     "evaluations",
+    "invites",
+    "family_members",
+    "home_contributions",
     "bot_messages",
     "outbox",
     "consents",
@@ -76,7 +79,7 @@ async def test_upgrading_an_empty_database_creates_every_table_from_any_working_
         assert await tables(db) == set()
         await db.upgrade()
         assert await tables(db) == TABLES
-        assert await revision(db) == HEAD == "0008"
+        assert await revision(db) == HEAD == "0009"
     finally:
         await db.dispose()
 

@@ -18,13 +18,15 @@ _update_ids = itertools.count(1)
 class User:
     id: int
     first_name: str
+    # The language of the person's Telegram app.
+    language_code: str = "nl"
 
     def as_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "is_bot": False,
             "first_name": self.first_name,
-            "language_code": "nl",
+            "language_code": self.language_code,
         }
 
 
