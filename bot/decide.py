@@ -236,10 +236,13 @@ class Decider:
             if state != loaded.state:
                 saved = await repos.meetings.save(loaded, state, now)
                 # What the meeting read in from home is its record now: the parent
-                # can no longer change or delete it.
+                # can no longer change or delete it. A meeting stopped before its
+                # end leaves it to the next one.
                 await repos.family.mark_read_in(
                     set(state.read_in() - loaded.state.read_in()), saved.id
                 )
+                if state.status is Status.STOPPED and loaded.state.active:
+                    await repos.family.release(saved.id)
                 await self._audit(repos, saved.case_id, event, loaded.state, state, now)
                 following, elsewhere = await self._follow_up(repos, loaded.state, saved, now)
             if isinstance(event, Resumed):

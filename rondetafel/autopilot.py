@@ -371,6 +371,25 @@ def has_keyboard(message: Message) -> bool:
     return bool((message.get("reply_markup") or {}).get("inline_keyboard"))
 
 
+async def edited_privately(
+    standin: BotApiStandIn,
+    phone: Phone,
+    message: Message,
+    shows: Callable[[Message], bool],
+    patience: float,
+) -> Message:
+    """The private message once the bot's edit makes `shows` true."""
+    message_id = message["message_id"]
+
+    def current() -> Message:
+        return next(m for m in standin.bot_messages(phone.private) if m["message_id"] == message_id)
+
+    await standin.wait_for(
+        lambda: shows(current()), patience, f"an edit of private message {message_id}"
+    )
+    return current()
+
+
 class FollowUpPilot:
     """People in their private chats with the bot, answering from the demo book."""
 
@@ -451,18 +470,7 @@ class FollowUpPilot:
     async def _edited(
         self, phone: Phone, message: Message, shows: Callable[[Message], bool]
     ) -> Message:
-        """The private message once the bot's edit makes `shows` true."""
-        message_id = message["message_id"]
-
-        def current() -> Message:
-            return next(
-                m for m in self.standin.bot_messages(phone.private) if m["message_id"] == message_id
-            )
-
-        await self.standin.wait_for(
-            lambda: shows(current()), self.timeout, f"an edit of private message {message_id}"
-        )
-        return current()
+        return await edited_privately(self.standin, phone, message, shows, self.timeout)
 
 
 # ---------------------------------------------------------------- a parent at home
@@ -573,15 +581,4 @@ class HomePilot:
     async def _edited(
         self, phone: Phone, message: Message, shows: Callable[[Message], bool]
     ) -> Message:
-        """The private message once the bot's edit makes `shows` true."""
-        message_id = message["message_id"]
-
-        def current() -> Message:
-            return next(
-                m for m in self.standin.bot_messages(phone.private) if m["message_id"] == message_id
-            )
-
-        await self.standin.wait_for(
-            lambda: shows(current()), self.timeout, f"an edit of private message {message_id}"
-        )
-        return current()
+        return await edited_privately(self.standin, phone, message, shows, self.timeout)

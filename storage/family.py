@@ -393,6 +393,14 @@ class FamilyRepository:
                 .values(meeting_id=meeting_id)
             )
 
+    async def release(self, meeting_id: int) -> None:
+        """A meeting stopped before its end: what it read in waits for the next one again."""
+        await self._session.execute(
+            update(HomeContributionRow)
+            .where(HomeContributionRow.meeting_id == meeting_id)
+            .values(meeting_id=None)
+        )
+
     # ------------------------------------------------------------ telling the mentor
 
     async def mark_notified(self, contribution_ids: list[int], now: dt.datetime) -> None:

@@ -515,3 +515,22 @@ async def test_help_and_privacy_speak_the_parents_language_about_their_case(
     assert TR(KIND_NAMES[HomeKind.GOES_WELL]) in [
         b["text"] for b in last_private(harness, AYSE).buttons()
     ]
+
+
+async def test_a_meeting_stopped_before_its_end_leaves_her_points_to_the_next(
+    harness: Harness,
+) -> None:
+    await a_case(harness)
+    await joined(harness)
+    await share(harness, AYSE, HomeKind.QUESTION, "Sınıfta arkadaşı var mı?")
+    await harness.press(ANNA, Button.START)  # the first round reads her question in
+    async with harness.db.session() as session:
+        read_in = (await session.scalars(select(HomeContributionRow.meeting_id))).one()
+    assert read_in is not None
+    await harness.send(harness.group.command(ANNA, "/stop"))
+    await harness.press(ANNA, Button.STOP_YES)
+    async with harness.db.session() as session:
+        waiting = (await session.scalars(select(HomeContributionRow.meeting_id))).one()
+    assert waiting is None
+    await press_family(harness, AYSE, FamilyButton.MINE)
+    assert TR.html(say.USED_IN_MEETING) not in last_private(harness, AYSE).text

@@ -18,9 +18,7 @@ evaluation.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import io
-import re
 from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
@@ -51,6 +49,8 @@ from rondetafel.flows.follow_up import STATUS_NAMES, AgreementStatus
 from rondetafel.flows.script import MeetingKind, Role
 from rondetafel.phones import Phone, deep_link_of
 from rondetafel.transcript import PRIVATE_MARK, Transcript
+
+from .wire import plain, refused_by_telegram
 
 pytestmark = pytest.mark.e2e
 
@@ -87,19 +87,6 @@ GOALS = (
     "Dat hij met plezier naar school gaat",
     "Binnen 5 minuten na de start is hij aan het werk, 4 van de 5 dagen",
 )
-
-
-def plain(html_text: str) -> str:
-    """What a catalog sentence looks like in the chat: no tags, entities decoded."""
-    return html.unescape(re.sub(r"<[^>]+>", "", html_text))
-
-
-def refused_by_telegram(world: World) -> list[object]:
-    return [
-        c
-        for c in world.standin.calls
-        if not c.ok and c.method != "getUpdates" and c.result_or_error.get("error_code") != 429
-    ]
 
 
 def last_id(world: World) -> int:

@@ -15,6 +15,8 @@ from rondetafel.demo_book import Say, say
 from rondetafel.flows.script import SCRIPTS, MeetingKind, Role
 from rondetafel.phones import Phone
 
+from .wire import refused_by_telegram
+
 pytestmark = pytest.mark.e2e
 
 
@@ -30,16 +32,6 @@ async def start_on_sqlite(world: World, stack: AsyncExitStack, tmp_path: Path) -
     await start_bot(
         stack, demo_settings(world.standin, f"sqlite+aiosqlite:///{tmp_path / 'e2e.db'}")
     )
-
-
-def refused_by_telegram(world: World) -> list[object]:
-    """What the (strict) stand-in refused, apart from flood control, which the
-    sender waits out and retries."""
-    return [
-        c
-        for c in world.standin.calls
-        if not c.ok and c.method != "getUpdates" and c.result_or_error.get("error_code") != 429
-    ]
 
 
 def summary_of(world: World) -> str:

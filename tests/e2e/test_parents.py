@@ -16,7 +16,6 @@ Also `rondetafel demo`, which tells the same story before its meeting.
 
 from __future__ import annotations
 
-import html
 import io
 import re
 from collections.abc import Callable
@@ -37,6 +36,8 @@ from rondetafel.flows.script import SCRIPTS, MeetingKind, Role
 from rondetafel.phones import DEEP_LINK, deep_link_in
 from rondetafel.transcript import PRIVATE_MARK, Transcript
 
+from .wire import plain, refused_by_telegram
+
 pytestmark = pytest.mark.e2e
 
 Message = dict[str, Any]
@@ -47,19 +48,6 @@ HARD = "Sabahları kalkmak çok zor"
 # The heading of a round's points from home (bot/present.py `_read_in`).
 FROM_HOME = "<b>From home</b>, brought in before the meeting:"
 PHASES = SCRIPTS[MeetingKind.PUPIL_MEETING].phases
-
-
-def plain(html_text: str) -> str:
-    """What HTML looks like as text: no tags, entities decoded."""
-    return html.unescape(re.sub(r"<[^>]+>", "", html_text))
-
-
-def refused_by_telegram(world: World) -> list[object]:
-    return [
-        c
-        for c in world.standin.calls
-        if not c.ok and c.method != "getUpdates" and c.result_or_error.get("error_code") != 429
-    ]
 
 
 def saying(text: str) -> Callable[[Message], bool]:
