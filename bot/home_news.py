@@ -100,10 +100,17 @@ def last_digest_moment(now: dt.datetime, settings: Settings) -> dt.datetime:
     return moment
 
 
-async def digests(repos: Repositories, settings: Settings, now: dt.datetime) -> list[Outgoing]:
-    """Each digest reader's overview, per case, of what came in before today's moment."""
+async def digests(
+    repos: Repositories, settings: Settings, now: dt.datetime, *, user_id: int | None = None
+) -> list[Outgoing]:
+    """Each digest reader's overview, per case, of what came in before today's moment.
+
+    With `user_id`: everything that person has not heard of yet, now (they just
+    opened the private chat with /start).
+    """
     rows: list[Outgoing] = []
-    due = await repos.family.digest_due(last_digest_moment(now, settings))
+    before = now if user_id is not None else last_digest_moment(now, settings)
+    due = await repos.family.digest_due(before, user_id=user_id)
     for user_id, items in due.items():
         chat = await repos.chats.get(user_id)
         if chat is None or chat.removed:

@@ -26,6 +26,7 @@ from rondetafel.storage.repositories import Repositories
 from rondetafel.storage.unit_of_work import in_transaction
 
 from . import follow_up_texts as say
+from . import home_news
 from .callback_data import (
     EVALUATION_PATTERN,
     REMINDER_PATTERN,
@@ -137,7 +138,11 @@ async def on_start(update: Update, context: Context) -> None:
         hello = t.html(say.HELLO_PRIVATE)
         if waiting:
             hello = f"{hello}\n{t.html(say.HELLO_WAITING)}"
-        return Owed([Send(hello)])
+        # What parents shared while this person could not be written to.
+        shared = await home_news.digests(
+            repos, services.settings, services.clock(), user_id=user.id
+        )
+        return Owed([Send(hello)], group=shared)
 
     await _owe(update, context, work)
     if services.reminders is not None:

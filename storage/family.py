@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, delete, func, insert, select, update
+from sqlalchemy import Row, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rondetafel.flows.family import FamilyMember, HomeKind, HomePoint, InviteFacts, Relation
@@ -411,17 +411,24 @@ class FamilyRepository:
                 .values(notified_at=now)
             )
 
-    async def digest_due(self, before: dt.datetime) -> dict[int, list[tuple[HomeRecord, str]]]:
+    async def digest_due(
+        self, before: dt.datetime, *, user_id: int | None = None
+    ) -> dict[int, list[tuple[HomeRecord, str]]]:
         """Per person who chose a daily digest (and can be written to): what came in
-        before `before` that they have not heard of, with the case's pupil."""
+        up to `before` that they have not heard of, with the case's pupil.
+
+        With `user_id`: that person's, whatever they chose (they just opened the
+        private chat, and nothing could reach them before).
+        """
+        chosen = Chat.digest.is_(True) if user_id is None else Chat.chat_id == user_id
         rows = await self._session.execute(
             select(*_HOME, Case.pseudonym)
             .join(Case, Case.id == HomeContributionRow.case_id)
             .join(Chat, Chat.chat_id == HomeContributionRow.notify_user_id)
             .where(
-                Chat.digest.is_(True),
+                chosen,
                 HomeContributionRow.notified_at.is_(None),
-                HomeContributionRow.created_at < before,
+                HomeContributionRow.created_at <= before,
             )
             .order_by(HomeContributionRow.notify_user_id, HomeContributionRow.id)
         )
@@ -431,19 +438,6 @@ class FamilyRepository:
             assert record.notify_user_id is not None
             due.setdefault(record.notify_user_id, []).append((record, row.pseudonym))
         return due
-
-    async def count_waiting(self, case_id: int) -> int:
-        count: int = (
-            await self._session.scalar(
-                select(func.count())
-                .select_from(HomeContributionRow)
-                .where(
-                    HomeContributionRow.case_id == case_id, HomeContributionRow.meeting_id.is_(None)
-                )
-            )
-            or 0
-        )
-        return count
 
 
 def _member(row: Row[Any]) -> MemberRecord:

@@ -534,3 +534,19 @@ async def test_a_meeting_stopped_before_its_end_leaves_her_points_to_the_next(
     assert waiting is None
     await press_family(harness, AYSE, FamilyButton.MINE)
     assert TR.html(say.USED_IN_MEETING) not in last_private(harness, AYSE).text
+
+
+async def test_a_mentor_who_opens_the_private_chat_later_hears_what_was_shared(
+    harness: Harness,
+) -> None:
+    await harness.setup_meeting()
+    await say_privately(harness, ANNA, "/start")
+    token = await invite(harness, by=ANNA)  # the chair invites; Mo has no private chat yet
+    await say_privately(harness, AYSE, f"/start {token}")
+    await press_family(harness, AYSE, FamilyButton.CONFIRM)
+    await share(harness, AYSE, HomeKind.HARD, HARD)
+    assert private_calls(harness, MO) == []
+    await say_privately(harness, MO, "/start")
+    assert HARD in last_private(harness, MO).text
+    await say_privately(harness, MO, "/start")  # once
+    assert HARD not in last_private(harness, MO).text
