@@ -260,3 +260,18 @@ async def test_when_the_database_fails_the_person_still_gets_an_apology(harness:
     await harness.send(harness.group.command(ANNA, "/overleg"))
 
     assert harness.last_text() == html.escape(texts("nl")(OOPS))  # in the default language
+
+
+async def test_a_parents_app_shows_the_private_menu_in_their_language(harness: Harness) -> None:
+    from rondetafel.bot.texts import texts
+
+    for language in ("ar", "tr", "pl", "uk"):
+        [menu] = [
+            c.params
+            for c in harness.request.sent("setMyCommands")
+            if c.params.get("language_code") == language
+        ]
+        assert menu["scope"]["type"] == "all_private_chats"
+        stop = next(e for e in menu["commands"] if e["command"] == "stop")
+        assert stop["description"] == texts(language)("Stop sharing from home (parents)")
+        assert stop["description"] != "Stop sharing from home (parents)"
