@@ -16,9 +16,11 @@ from rondetafel.flows.events import Button
 from rondetafel.flows.family import Relation
 from rondetafel.flows.prompts import (
     CASE_PROMPTS,
+    INVITE_PROMPT,
     CaseButton,
     CasePrompt,
     FamilyButton,
+    NewsButton,
     ReminderButton,
 )
 
@@ -263,11 +265,12 @@ def decode_family(text: str) -> FamilyData | None:
 
 
 # /uitnodigen's choice in the group, "i1|<case>|<relation>", and a staff member's
-# choice in private of how they hear what parents bring in, "m1|<digest: 1 or 0>".
+# choice in private of how they hear what parents bring in, "m1|<news button>".
 INVITE_VERSION = "i1"
 INVITE_PATTERN = rf"^{INVITE_VERSION}\|"
 NOTIFY_VERSION = "m1"
 NOTIFY_PATTERN = rf"^{NOTIFY_VERSION}\|"
+_NEWS_BUTTONS = {button.value: button for button in NewsButton}
 
 
 @dataclass(frozen=True)
@@ -284,17 +287,17 @@ def decode_invite(text: str) -> InviteData | None:
     parts = text.split(_SEP)
     if len(parts) != 3 or parts[0] != INVITE_VERSION or not _number(parts[1]):
         return None
-    if parts[2] not in {r.value for r in Relation}:
-        return None
-    return InviteData(int(parts[1]), Relation(parts[2]))
+    relation = next((r for r in INVITE_PROMPT if r.value == parts[2]), None)
+    return None if relation is None else InviteData(int(parts[1]), relation)
 
 
-def encode_notify(digest: bool) -> str:
-    return _SEP.join((NOTIFY_VERSION, "1" if digest else "0"))
+def encode_notify(button: NewsButton) -> str:
+    return _SEP.join((NOTIFY_VERSION, button.value))
 
 
 def decode_notify(text: str) -> bool | None:
+    """Whether the press asks for the daily overview (None: not a choice this version reads)."""
     parts = text.split(_SEP)
-    if len(parts) != 2 or parts[0] != NOTIFY_VERSION or parts[1] not in {"0", "1"}:
+    if len(parts) != 2 or parts[0] != NOTIFY_VERSION or parts[1] not in _NEWS_BUTTONS:
         return None
-    return parts[1] == "1"
+    return _NEWS_BUTTONS[parts[1]] is NewsButton.DAILY

@@ -17,6 +17,7 @@ import html
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from rondetafel.flows.family import KIND_NAMES
+from rondetafel.flows.prompts import NEWS_PROMPT
 from rondetafel.flows.script import Role
 from rondetafel.settings import Settings
 from rondetafel.storage.erasure import CASE_KEY
@@ -44,10 +45,11 @@ async def notify_user_for(repos: Repositories, case_id: int) -> int | None:
 
 
 def preference_keyboard(t: Texts, *, digest: bool) -> InlineKeyboardMarkup:
-    """The button that switches to the other way of hearing it."""
-    label = say.PREFER_EACH if digest else say.PREFER_DIGEST
+    """The button that switches to the other way of hearing it (flows.prompts.NEWS_PROMPT)."""
+    button = NEWS_PROMPT[digest]
+    label = say.NEWS_BUTTONS[button]
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(t(label), callback_data=encode_notify(not digest))]]
+        [[InlineKeyboardButton(t(label), callback_data=encode_notify(button))]]
     )
 
 

@@ -15,8 +15,9 @@ import secrets
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from rondetafel.flows.effects import Why
-from rondetafel.flows.family import INVITE_DAYS, Relation
+from rondetafel.flows.family import INVITE_DAYS
 from rondetafel.flows.permissions import Action
+from rondetafel.flows.prompts import INVITE_PROMPT
 from rondetafel.storage.audit import INVITED
 from rondetafel.storage.repositories import Repositories
 
@@ -46,7 +47,7 @@ def pick_keyboard(t: Texts, case_id: int) -> InlineKeyboardMarkup:
                     t(say.RELATION_BUTTONS[relation]),
                     callback_data=encode_invite(InviteData(case_id, relation)),
                 )
-                for relation in Relation
+                for relation in INVITE_PROMPT
             ]
         ]
     )
@@ -100,4 +101,5 @@ class InviteDesk(CaseDesk):
                 (*cleared.rows, *self._private(caller, found.case, [link])), answer=t(say.SENT)
             )
 
-        return await self._run(caller, Action.INVITE_FAMILY, act, stale_if_none=True)
+        action = INVITE_PROMPT[data.relation]
+        return await self._run(caller, action, act, stale_if_none=True)

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 from rondetafel.flows.family import Relation
 from rondetafel.flows.markers import N_
+from rondetafel.flows.prompts import NewsButton
 
 PICK = N_("{name}, whom is the link for? I will send it to you privately, to pass on yourself.")
 RELATIONS: Mapping[Relation, str] = {
@@ -32,8 +33,10 @@ NO_PRIVATE_CHAT = N_(
 )
 FROM_HOME = N_("<b>From home</b> · {pupil}\n{name} ({relation}) shared: <b>{kind}</b>")
 WRITTEN_IN = N_("<i>Written in {language}.</i>")
-PREFER_DIGEST = N_("📬 Once a day instead")
-PREFER_EACH = N_("🔔 One message each instead")
+NEWS_BUTTONS: Mapping[NewsButton, str] = {
+    NewsButton.DAILY: N_("📬 Once a day instead"),
+    NewsButton.EACH: N_("🔔 One message each instead"),
+}
 DIGEST = N_("<b>From home</b>, since the last overview:")
 DIGEST_ITEM = N_("<b>{pupil}</b> · {name}: <b>{kind}</b>")
 DIGEST_ON = N_("From now on you get one overview a day, at {time}.")

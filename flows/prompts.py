@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from .events import Button
+from .family import Relation
 from .permissions import Action
 
 
@@ -251,3 +252,23 @@ FAMILY_PROMPTS: Mapping[FamilyPrompt, tuple[FamilyButton, ...]] = {
 }
 # Where typed words are the answer (everywhere else the buttons are).
 FAMILY_TYPING = frozenset({FamilyPrompt.WRITING, FamilyPrompt.EDITING})
+
+# /uitnodigen's one question, for whom: its choices in the order shown, and who
+# may make each (the matrix; bot/callback_data.py's "i1|…").
+INVITE_PROMPT: Mapping[Relation, Action] = {
+    Relation.PARENT: Action.INVITE_FAMILY,
+    Relation.RELAY: Action.INVITE_FAMILY,
+}
+
+
+class NewsButton(StrEnum):
+    """How a staff member hears what parents share (bot/home_news.py; "m1|…")."""
+
+    DAILY = "d"  # one overview a day
+    EACH = "e"  # one message per point
+
+
+# Under each message about points from home, its one button offers the other way:
+# keyed by whether the reader gets the daily overview now. Only the reader's own
+# private chat shows it, and only they may press it.
+NEWS_PROMPT: Mapping[bool, NewsButton] = {False: NewsButton.DAILY, True: NewsButton.EACH}

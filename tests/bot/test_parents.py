@@ -550,3 +550,46 @@ async def test_a_mentor_who_opens_the_private_chat_later_hears_what_was_shared(
     assert HARD in last_private(harness, MO).text
     await say_privately(harness, MO, "/start")  # once
     assert HARD not in last_private(harness, MO).text
+
+
+async def test_every_screen_offers_exactly_the_buttons_its_prompt_takes(harness: Harness) -> None:
+    """The parent's keyboards and the prompt table (flows.prompts.FAMILY_PROMPTS) agree."""
+    from rondetafel.flows.prompts import FAMILY_PROMPTS, FamilyPrompt
+
+    async def prompt_now() -> FamilyPrompt:
+        async with harness.db.session() as session:
+            return FamilyPrompt((await session.scalars(select(FamilyMemberRow.prompt))).one())
+
+    async def agrees() -> None:
+        shown = {
+            d.button
+            for b in last_private(harness, AYSE).buttons()
+            if (d := decode_family(b["callback_data"])) is not None
+        }
+        assert shown == set(FAMILY_PROMPTS[await prompt_now()])
+
+    await a_case(harness)
+    await say_privately(harness, AYSE, f"/start {await invite(harness)}")
+    await agrees()  # welcome
+    await press_family(harness, AYSE, FamilyButton.CONFIRM)
+    await agrees()  # menu
+    await press_family(harness, AYSE, FamilyButton.LANGUAGE)
+    await agrees()  # languages
+    await press_family(harness, AYSE, FamilyButton.MENU)
+    await press_family(harness, AYSE, FamilyButton.ADD, HomeKind.GOES_WELL.value)
+    await agrees()  # writing
+    await say_privately(harness, AYSE, WELL)
+    await agrees()  # the menu again
+    await press_family(harness, AYSE, FamilyButton.MINE)
+    await agrees()  # what she shared
+    item = next(
+        d.arg
+        for b in last_private(harness, AYSE).buttons()
+        if (d := decode_family(b["callback_data"])) and d.button is FamilyButton.ITEM
+    )
+    await press_family(harness, AYSE, FamilyButton.ITEM, item)
+    await agrees()  # one point
+    await press_family(harness, AYSE, FamilyButton.EDIT)
+    await agrees()  # editing
+    await say_privately(harness, AYSE, "/stop")
+    await agrees()  # leaving
