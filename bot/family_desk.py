@@ -24,6 +24,7 @@ from rondetafel.flows.family import (
     ENDONYMS,
     KIND_NAMES,
     KIND_QUESTIONS,
+    MAX_TEXT,
     MENU_KINDS,
     PARENT_LANGUAGES,
     HomeKind,
@@ -295,7 +296,7 @@ class FamilyDesk:
             return Owed([Send(t.html(say.EMPTY))])
         if verdict is TextVerdict.TOO_LONG:
             # Echoed back, so nothing typed is lost: they shorten it and send it again.
-            notice = t.html(say.TOO_LONG, length=len(typed), limit=1000)
+            notice = t.html(say.TOO_LONG, length=len(typed), limit=MAX_TEXT)
             return Owed([Send(notice), Send(html.escape(typed))])
         now = self.clock()
         family = repos.family
