@@ -101,7 +101,9 @@ class FamilyDesk:
                 now=now,
             )
         member = await repos.family.member_in_case(invite.case_id, parent.user_id)
-        if member is None or member.case_closed:
+        if member is None:  # they declined with this link: it is spent
+            return Owed([Send(t.html(say.LINK_USED))])
+        if member.case_closed:
             return Owed([Send(t.html(say.LINK_UNKNOWN))])
         if member.active:  # their own link again, after agreeing: the menu
             await repos.family.set_prompt(member.id, FamilyPrompt.MENU)
@@ -178,7 +180,8 @@ class FamilyDesk:
             return _edit(message_id, self._welcome(chosen, texts(data.arg)))
         t = texts(member.language)
         if data.button is FamilyButton.DECLINE:
-            await repos.family.leave(member.id, now, erase=True)
+            # Nothing can have been shared before agreeing: the link itself goes.
+            await repos.family.forget(member.id)
             return _edit(message_id, (t.html(say.DECLINED), None))
         await repos.family.confirm(member.id, now)
         await repos.family.set_prompt(member.id, FamilyPrompt.MENU)

@@ -283,6 +283,13 @@ class FamilyRepository:
         )
         return deleted
 
+    async def forget(self, member_id: int) -> None:
+        """The person declined at the welcome: their link goes, name and language with it.
+
+        Only the invitation keeps their user id, so that the link stays used.
+        """
+        await self._session.execute(delete(FamilyMemberRow).where(FamilyMemberRow.id == member_id))
+
     async def of_case(self, case_id: int, *, with_left: bool = False) -> list[FamilyMember]:
         """The case's confirmed parents who have not left, as a meeting knows them.
 

@@ -207,9 +207,15 @@ async def test_choosing_another_language_rewrites_the_welcome_in_it(harness: Har
 
 async def test_declining_stores_nothing(harness: Harness) -> None:
     await a_case(harness)
-    await say_privately(harness, AYSE, f"/start {await invite(harness)}")
+    token = await invite(harness)
+    await say_privately(harness, AYSE, f"/start {token}")
     await press_family(harness, AYSE, FamilyButton.DECLINE)
     assert last_private(harness, AYSE).text == TR.html(say.DECLINED)
+    # "Nothing was stored": not even her name and language.
+    assert await count(harness, FamilyMemberRow.id) == 0
+    # Her link is spent: opening it again says so.
+    await say_privately(harness, AYSE, f"/start {token}")
+    assert last_private(harness, AYSE).text == TR.html(say.LINK_USED)
     await say_privately(harness, AYSE, "/start")
     assert TR.html(say.MENU, pupil="S.B.", school="x")[:10] not in last_private(harness, AYSE).text
 
