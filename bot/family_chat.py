@@ -2,7 +2,7 @@
 
 The deciding is `family_desk.FamilyDesk` (a parent's chat), `invite_desk.InviteDesk`
 (the link) and `home_news` (the staff's choice of how they hear); each update
-is one transaction through `private_chat._owe`, like the reminders.
+is one transaction through `private_chat.owe`, like the reminders.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from .incoming import origin_of, person, private_language, text_of
 from .invite_desk import InviteDesk
 from .operations import EditMessage
 from .owed import Owed
-from .private_chat import _in_private, _owe, stale
+from .private_chat import in_private, owe, stale
 from .texts import texts
 
 INVITE_COMMANDS = ("uitnodigen", "invite")
@@ -72,7 +72,7 @@ async def on_family_button(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None and query.message is not None
     data = decode_family(query.data or "")
-    if data is None or not _in_private(update):
+    if data is None or not in_private(update):
         await stale(update, context)
         return
     desk = family_desk(context)
@@ -82,7 +82,7 @@ async def on_family_button(update: Update, context: Context) -> None:
     async def work(repos: Repositories) -> Owed:
         return await desk.press(repos, query.from_user.id, message_id, data, t)
 
-    await _owe(update, context, work)
+    await owe(update, context, work)
 
 
 async def on_notify_button(update: Update, context: Context) -> None:
@@ -90,7 +90,7 @@ async def on_notify_button(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None and query.message is not None
     digest = decode_notify(query.data or "")
-    if digest is None or not _in_private(update):
+    if digest is None or not in_private(update):
         await stale(update, context)
         return
     user_id, message_id = query.from_user.id, query.message.message_id
@@ -107,7 +107,7 @@ async def on_notify_button(update: Update, context: Context) -> None:
         keyboard = preference_keyboard(t, digest=digest)
         return Owed([EditMessage(message_id, text, keyboard)] if text else [], answer=answer)
 
-    await _owe(update, context, work)
+    await owe(update, context, work)
 
 
 async def stop_privately(update: Update, context: Context) -> bool:
@@ -119,7 +119,7 @@ async def stop_privately(update: Update, context: Context) -> bool:
     async def work(repos: Repositories) -> Owed:
         return await desk.stop(repos, user.id) or Owed()
 
-    return await _owe(update, context, work)
+    return await owe(update, context, work)
 
 
 async def help_privately(update: Update, context: Context, *, privacy: bool) -> bool:
@@ -133,7 +133,7 @@ async def help_privately(update: Update, context: Context, *, privacy: bool) -> 
         owed = await (desk.privacy(repos, user.id) if privacy else desk.start(repos, user.id))
         return owed or Owed()
 
-    return await _owe(update, context, work)
+    return await owe(update, context, work)
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

@@ -54,6 +54,14 @@ from .owed import Owed
 from .texts import WHY, Texts, texts
 
 Screen = tuple[str, InlineKeyboardMarkup | None]
+
+
+class Shown(str):
+    """A button label shown as it is (a language's own name, a number), not a catalog sentence."""
+
+
+# One button: its label (a catalog sentence unless `Shown`), what it does, its argument.
+Choice = tuple[str, FamilyButton, str]
 # "Stop" after picking the case, from /stop's choice between several.
 STOP_ARG = "s"
 # Contributions shown per row of "change" buttons.
@@ -330,18 +338,14 @@ class FamilyDesk:
     # ------------------------------------------------------------ screens
 
     def _keyboard(
-        self,
-        member: MemberRecord,
-        rows: Sequence[Sequence[tuple[str, FamilyButton, str]]],
-        t: Texts,
-        *,
-        translate: bool = True,
+        self, member: MemberRecord, rows: Sequence[Sequence[Choice]], t: Texts
     ) -> InlineKeyboardMarkup:
+        """Buttons acting on `member`'s link; a catalog label is shown in `t`'s language."""
         return InlineKeyboardMarkup(
             [
                 [
                     InlineKeyboardButton(
-                        t(label) if translate else label,
+                        label if isinstance(label, Shown) else t(label),
                         callback_data=encode_family(FamilyData(member.id, button, arg)),
                     )
                     for label, button, arg in row
@@ -350,9 +354,10 @@ class FamilyDesk:
             ]
         )
 
-    def _language_rows(self, member: MemberRecord) -> list[list[tuple[str, FamilyButton, str]]]:
-        choices = [
-            (_chosen(code, member.language) + ENDONYMS[code], FamilyButton.LANGUAGE, code)
+    def _language_rows(self, member: MemberRecord) -> list[list[Choice]]:
+        # Each language by its own name, in every language.
+        choices: list[Choice] = [
+            (Shown(_chosen(code, member.language) + ENDONYMS[code]), FamilyButton.LANGUAGE, code)
             for code in PARENT_LANGUAGES
         ]
         return [choices[:3], choices[3:]]
@@ -365,23 +370,11 @@ class FamilyDesk:
                 t.html(say.CHOOSE_LANGUAGE),
             ]
         )
-        languages = InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton(
-                        label, callback_data=encode_family(FamilyData(member.id, button, arg))
-                    )
-                    for label, button, arg in row
-                ]
-                for row in self._language_rows(member)
-            ]
-        )
-        answers = self._keyboard(
-            member,
-            [[(say.AGREE, FamilyButton.CONFIRM, ""), (say.DECLINE, FamilyButton.DECLINE, "")]],
-            t,
-        )
-        return text, InlineKeyboardMarkup([*languages.inline_keyboard, *answers.inline_keyboard])
+        answers: list[Choice] = [
+            (say.AGREE, FamilyButton.CONFIRM, ""),
+            (say.DECLINE, FamilyButton.DECLINE, ""),
+        ]
+        return text, self._keyboard(member, [*self._language_rows(member), answers], t)
 
     def _menu(self, member: MemberRecord, t: Texts, note: str | None = None) -> Screen:
         text = t.html(say.MENU, pupil=member.pupil, school=self.school)
@@ -397,21 +390,8 @@ class FamilyDesk:
         return text, self._keyboard(member, rows, t)
 
     def _languages(self, member: MemberRecord, t: Texts) -> Screen:
-        rows = self._language_rows(member)
-        keyboard = InlineKeyboardMarkup(
-            [
-                *[
-                    [
-                        InlineKeyboardButton(
-                            label, callback_data=encode_family(FamilyData(member.id, b, arg))
-                        )
-                        for label, b, arg in row
-                    ]
-                    for row in rows
-                ],
-                *self._keyboard(member, [[(say.BACK, FamilyButton.MENU, "")]], t).inline_keyboard,
-            ]
-        )
+        back: list[Choice] = [(say.BACK, FamilyButton.MENU, "")]
+        keyboard = self._keyboard(member, [*self._language_rows(member), back], t)
         return t.html(say.CHOOSE_LANGUAGE_ONLY), keyboard
 
     def _ask(self, member: MemberRecord, kind: HomeKind, t: Texts) -> Screen:
@@ -423,23 +403,17 @@ class FamilyDesk:
         if not records:
             return t.html(say.NOTHING_YET), self._keyboard(member, [back], t)
         lines = [t.html(say.MINE)]
-        buttons: list[tuple[str, FamilyButton, str]] = []
+        buttons: list[Choice] = []
         for number, record in enumerate(records, start=1):
             kind = html.escape(t(KIND_NAMES[record.kind]))
             line = f"{number}. <b>{kind}</b>: {html.escape(record.text)}"
             if not record.editable:
                 line += f" <i>{t.html(say.USED_IN_MEETING)}</i>"
             else:
-                buttons.append((f"✏️ {number}", FamilyButton.ITEM, str(record.id)))
+                buttons.append((Shown(f"✏️ {number}"), FamilyButton.ITEM, str(record.id)))
             lines.append(line)
         rows = [buttons[i : i + ITEMS_PER_ROW] for i in range(0, len(buttons), ITEMS_PER_ROW)]
-        keyboard = InlineKeyboardMarkup(
-            [
-                *self._keyboard(member, rows, t, translate=False).inline_keyboard,
-                *self._keyboard(member, [back], t).inline_keyboard,
-            ]
-        )
-        return "\n".join(lines), keyboard
+        return "\n".join(lines), self._keyboard(member, [*rows, back], t)
 
     def _item(self, member: MemberRecord, record: HomeRecord, t: Texts) -> Screen:
         text = t.html(say.ITEM, kind=t(KIND_NAMES[record.kind]), text=record.text)

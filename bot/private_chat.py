@@ -51,7 +51,7 @@ PRIVATE = filters.ChatType.PRIVATE
 Work = Callable[[Repositories], Awaitable[Owed]]
 
 
-async def _owe(update: Update, context: Context, work: Work) -> bool:
+async def owe(update: Update, context: Context, work: Work) -> bool:
     """Run `work` in one transaction; store what it owes; answer the press; wake the sender.
 
     False if `work` owed nothing (the update is someone else's to handle).
@@ -89,7 +89,7 @@ async def _owe(update: Update, context: Context, work: Work) -> bool:
     return bool(rows) or answer is not None
 
 
-def _in_private(update: Update) -> bool:
+def in_private(update: Update) -> bool:
     """Reminder and evaluation buttons live in the person's own chat with the bot; the
     same data from a group (forged) must not edit a group message with private words."""
     chat, user = update.effective_chat, update.effective_user
@@ -144,7 +144,7 @@ async def on_start(update: Update, context: Context) -> None:
         )
         return Owed([Send(hello)], group=shared)
 
-    await _owe(update, context, work)
+    await owe(update, context, work)
     if services.reminders is not None:
         services.reminders.nudge()
 
@@ -154,7 +154,7 @@ async def on_reminder_button(update: Update, context: Context) -> None:
     assert query is not None and query.message is not None
     t = texts(private_language(update))
     data = decode_reminder(query.data or "")
-    if data is None or not _in_private(update):
+    if data is None or not in_private(update):
         await stale(update, context)
         return
     desk = ReminderDesk(context.services.settings, context.services.clock)
@@ -164,7 +164,7 @@ async def on_reminder_button(update: Update, context: Context) -> None:
         pressed = Pressed(query.from_user.id, message_id, data)
         return await desk.press(repos, pressed, t)
 
-    await _owe(update, context, work)
+    await owe(update, context, work)
 
 
 async def on_evaluation_button(update: Update, context: Context) -> None:
@@ -172,7 +172,7 @@ async def on_evaluation_button(update: Update, context: Context) -> None:
     assert query is not None and query.message is not None
     t = texts(private_language(update))
     data = decode_evaluation(query.data or "")
-    if data is None or not _in_private(update):
+    if data is None or not in_private(update):
         await stale(update, context)
         return
     services = context.services
@@ -182,7 +182,7 @@ async def on_evaluation_button(update: Update, context: Context) -> None:
     async def work(repos: Repositories) -> Owed:
         return await desk.press(repos, query.from_user.id, message_id, data, t)
 
-    await _owe(update, context, work)
+    await owe(update, context, work)
 
 
 async def answer_typed(update: Update, context: Context) -> bool:
@@ -215,7 +215,7 @@ async def answer_typed(update: Update, context: Context) -> bool:
             step = await evaluations.text(repos, user.id, typed, t, expected=False)
         return Owed() if step is None else step
 
-    return await _owe(update, context, work)
+    return await owe(update, context, work)
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

@@ -92,9 +92,12 @@ class MeetingView:
     side_notes: tuple[tuple[PersonView, str], ...]
 
 
-# The summary's and report's sentences that are not in their templates; a parent
-# reads them too (bot/family_texts.py).
-VIEW_MESSAGES = (N_("ongoing"), N_("by %(date)s"), N_("no date yet"))
+# When an agreement is due, as the summary and the report say it; a parent reads
+# these too (bot/family_texts.py).
+ONGOING = N_("ongoing")
+BY_DATE = N_("by %(date)s")
+NO_DATE = N_("no date yet")
+VIEW_MESSAGES = (ONGOING, BY_DATE, NO_DATE)
 
 
 def person(state: MeetingState, p: Participant, t: Texts) -> PersonView:
@@ -110,11 +113,11 @@ def point_text(c: Contribution, t: Texts) -> str:
 
 def when(a: Agreement, t: Texts) -> str:
     if a.ongoing:
-        return t(N_("ongoing"))
+        return t(ONGOING)
     if a.due is not None:
         # %-style: the sentence the summary template has always used, already translated.
-        return t(N_("by %(date)s")) % {"date": t.date(a.due)}
-    return t(N_("no date yet"))
+        return t(BY_DATE) % {"date": t.date(a.due)}
+    return t(NO_DATE)
 
 
 def agreement_view(state: MeetingState, number: int, a: Agreement, t: Texts) -> AgreementView:

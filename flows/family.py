@@ -31,7 +31,7 @@ ENDONYMS: Mapping[str, str] = {
 }
 RIGHT_TO_LEFT = frozenset({"ar"})
 
-# A deep link's parameter: Telegram allows 1–64 characters of A-Za-z0-9_-.
+# How long an invitation link works: a week to reach the parent and be opened.
 INVITE_DAYS = 7
 # Long enough to read, short enough for a phone screen; the same cap as the
 # evaluation's answers.

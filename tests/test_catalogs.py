@@ -127,7 +127,6 @@ def test_the_check_catches_a_missing_or_broken_translation() -> None:
     assert sorted(PLACEHOLDER.findall(source)) != sorted(
         PLACEHOLDER.findall("<i>{pupil}</i> {school}")
     )
-    assert "" in {"": ""}.values()  # an empty msgstr is what `missing` looks for
 
 
 def unreviewed_table() -> str:

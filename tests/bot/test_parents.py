@@ -29,9 +29,10 @@ from rondetafel.flows.family import ENDONYMS, KIND_NAMES, HomeKind, Relation
 from rondetafel.flows.prompts import FamilyButton
 from rondetafel.storage.audit import FAMILY_ERASED, FAMILY_JOINED, HOME_SHARED, INVITED
 from rondetafel.storage.models import FamilyMemberRow, HomeContributionRow, InviteRow
+from rondetafel.storage.repositories import Repositories
 from rondetafel.storage.unit_of_work import in_transaction
 from tests.support.recording import Call
-from tests.support.updates import User, private_message, private_press
+from tests.support.updates import GroupChat, User, private_message, private_press
 
 from .conftest import ANNA, FATMA, MO, Harness
 
@@ -122,10 +123,14 @@ async def shared_texts(harness: Harness) -> list[str]:
 
 
 async def audited(harness: Harness) -> list[str]:
-    def read(repos):  # type: ignore[no-untyped-def]
-        return repos.audit.for_case(1)
+    """The audit trail of the group's case, as action names."""
 
-    return [e.action for e in await in_transaction(harness.db, read)]
+    async def read(repos: Repositories) -> list[str]:
+        case = await repos.cases.for_chat(harness.group.id)
+        assert case is not None
+        return [entry.action for entry in await repos.audit.for_case(case.id)]
+
+    return await in_transaction(harness.db, read)
 
 
 # ---------------------------------------------------------------- the invitation
@@ -346,8 +351,6 @@ async def test_a_parent_of_two_pupils_picks_which(harness: Harness) -> None:
     await a_case(harness)
     await joined(harness)
     # A second group, a second case (her other child).
-    from tests.support.updates import GroupChat
-
     other_group = GroupChat(harness.app.bot, id=-1009999)
     first_group, harness.group = harness.group, other_group
     await harness.setup_meeting(pupil="K.B.")
