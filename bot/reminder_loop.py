@@ -128,25 +128,18 @@ class ReminderLoop:
                 rows = await self._decide(repos, reminder, now, mentioned)
                 await repos.outbox.add(rows, utcnow())
                 chats.update(row.chat_id for row in rows)
+            # The day's overviews of what parents shared (`home_news.py`), once it is time.
+            overviews = await home_news.digests(repos, self.settings, now)
+            await repos.outbox.add(overviews, utcnow())
+            chats.update(row.chat_id for row in overviews)
             return len(claimed)
 
         handled = await in_transaction(self.db, work, school_name=self.settings.school_name)
-        chats.update(await self._digests(now))
         for chat_id in chats:
             self.wake(chat_id)
         if handled:
             log.info("reminder loop: %d reminders handled", handled)  # counts only
         return handled
-
-    async def _digests(self, now: dt.datetime) -> set[int]:
-        """The day's overviews of what parents brought in (`home_news.py`), once it is time."""
-
-        async def work(repos: Repositories) -> set[int]:
-            rows = await home_news.digests(repos, self.settings, now)
-            await repos.outbox.add(rows, utcnow())
-            return {row.chat_id for row in rows}
-
-        return await in_transaction(self.db, work, school_name=self.settings.school_name)
 
     async def _decide(
         self,
