@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
@@ -26,6 +29,8 @@ from .present import Presenter
 from .reminder_loop import ReminderLoop
 from .seen_updates import SeenUpdates
 from .sender import Sender
+
+log = logging.getLogger(__name__)
 
 # The updates the bot needs; `chat_member` and reactions are not among them.
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
@@ -134,15 +139,29 @@ async def start_services(app: RondetafelApp) -> None:
     services: Services = app.bot_data[SERVICES]
     await services.db.upgrade()
     services.seen.recorded_before_start = await services.decider.newest_handled()
-    await register_commands(app.bot)
+    # Beside the first poll, not before it: the menus are ten independent calls
+    # no update waits for, and a quarter of the time to the first poll.
+    services.menus = asyncio.create_task(_menus(app), name="command menus")
     await services.sender.start()
     services.housekeeping.start()
     if services.reminders is not None:
         services.reminders.start()
 
 
+async def _menus(app: RondetafelApp) -> None:
+    try:
+        await register_commands(app.bot)
+    except TelegramError as error:
+        # The bot works without them; they are set again at the next start.
+        log.warning("could not set the command menus: %s", error)
+
+
 async def stop_services(app: RondetafelApp) -> None:
     services: Services = app.bot_data[SERVICES]
+    if services.menus is not None and not services.menus.done():
+        services.menus.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await services.menus
     if services.reminders is not None:
         await services.reminders.stop()
     await services.housekeeping.stop()

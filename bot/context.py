@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -31,6 +32,8 @@ class Services:
     seen: SeenUpdates
     # None only where a test builds services without the loop.
     reminders: ReminderLoop | None = None
+    # Setting the command menus, beside the first poll (`app.start_services`).
+    menus: asyncio.Task[None] | None = None
 
 
 class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

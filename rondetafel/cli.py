@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import logging
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -54,29 +53,7 @@ class StartupLog(logging.Handler):
                 self._target.handle(record)
 
 
-def _quiet_late_sqlite_workers(args: threading.ExceptHookArgs) -> None:
-    """aiosqlite's worker thread, handing a result back to an event loop that has closed.
-
-    A connection that could not be opened (an unwritable path) queues its own
-    stop, and the thread may run it only once `rondetafel run` has printed its
-    one-line error and closed the loop; nobody waits for that result any more,
-    so its traceback (aiosqlite issue #241) is noise. Anything else is shown.
-    """
-    late = (
-        args.exc_type is RuntimeError
-        and str(args.exc_value) == "Event loop is closed"
-        and args.thread is not None
-        and args.thread.name.endswith("(_connection_worker_thread)")
-    )
-    if not late:
-        _default_thread_hook(args)
-
-
-_default_thread_hook = threading.excepthook
-
-
 def main(argv: list[str] | None = None) -> int:
-    threading.excepthook = _quiet_late_sqlite_workers
     args = _parser().parse_args(argv)
     if args.command == "keygen":
         # Before the settings: a mistyped ENCRYPTION_KEY must not stop making a new one.

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import insert, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from .models import AuditEntry
 
@@ -68,19 +68,23 @@ class AuditRecord:
 
 
 class AuditRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
 
     async def add(self, case_id: int, user_id: int | None, action: str, at: dt.datetime) -> None:
-        await self._session.execute(
-            insert(AuditEntry).values(case_id=case_id, user_id=user_id, action=action, at=at)
+        await self._connection.execute(
+            _ADD, {"case_id": case_id, "user_id": user_id, "action": action, "at": at}
         )
 
     async def for_case(self, case_id: int) -> list[AuditRecord]:
         """The case's entries, oldest first."""
-        rows = await self._session.execute(
+        rows = await self._connection.execute(
             select(AuditEntry.user_id, AuditEntry.action, AuditEntry.at)
             .where(AuditEntry.case_id == case_id)
             .order_by(AuditEntry.at, AuditEntry.id)
         )
         return [AuditRecord(user_id, action, at) for user_id, action, at in rows]
+
+
+# Built once: a line is added in most updates' transactions.
+_ADD = insert(AuditEntry)

@@ -8,19 +8,19 @@ knows nothing of Telegram's ids for the bot's messages) does not keep it.
 from __future__ import annotations
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from .errors import insert_race
 from .models import BotMessage
 
 
 class BotMessageRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
 
     async def remember(self, meeting_id: int, tag: str, chat_id: int, message_id: int) -> None:
         """Remember the message for `tag`, replacing the one remembered before."""
-        replaced = await self._session.execute(
+        replaced = await self._connection.execute(
             update(BotMessage)
             .where(BotMessage.meeting_id == meeting_id, BotMessage.tag == tag)
             .values(chat_id=chat_id, message_id=message_id)
@@ -28,14 +28,14 @@ class BotMessageRepository:
         )
         if replaced.first() is None:
             with insert_race(f"bot message {tag!r} of meeting {meeting_id}"):
-                await self._session.execute(
+                await self._connection.execute(
                     insert(BotMessage).values(
                         meeting_id=meeting_id, tag=tag, chat_id=chat_id, message_id=message_id
                     )
                 )
 
     async def find(self, meeting_id: int, tag: str) -> int | None:
-        return await self._session.scalar(
+        return await self._connection.scalar(
             select(BotMessage.message_id).where(
                 BotMessage.meeting_id == meeting_id, BotMessage.tag == tag
             )

@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import RowMapping, select
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from .codec import decode_state, encode_state
 from .models import (
@@ -35,21 +35,22 @@ VERSION = 1
 
 
 class CaseExportReader:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
 
     async def case_data(self, case_id: int, now: dt.datetime) -> dict[str, Any] | None:
         """The case's complete data, JSON-ready; None if there is no such case."""
-        case = (await self._session.execute(select(Case).where(Case.id == case_id))).scalar()
-        if case is None:
+        cases = await self._all(Case, Case.id == case_id, Case.id)
+        if not cases:
             return None
+        case = cases[0]
         return {
             "format": FORMAT,
             "version": VERSION,
             "exported_at": _iso(now),
             "case": _row(case, skip=("school_id",)),
             "meetings": [
-                {**_row(m, skip=("state",)), "state": encode_state(decode_state(m.state))}
+                {**_row(m, skip=("state",)), "state": encode_state(decode_state(m["state"]))}
                 for m in await self._all(Meeting, Meeting.case_id == case_id, Meeting.id)
             ],
             "agreements": [
@@ -99,14 +100,15 @@ class CaseExportReader:
             ],
         }
 
-    async def _all(self, model: Any, where: Any, order: Any) -> list[Any]:
-        return list(await self._session.scalars(select(model).where(where).order_by(order)))
+    async def _all(self, model: Any, where: Any, order: Any) -> list[RowMapping]:
+        """Every column of the model's matching rows, by column name."""
+        query = select(model.__table__).where(where).order_by(order)
+        return list((await self._connection.execute(query)).mappings())
 
 
-def _row(obj: Any, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Every column of a model object, by column name, with dates as ISO text."""
-    table = obj.__table__
-    return {c.key: _json(getattr(obj, c.key)) for c in table.columns if c.key not in skip}
+def _row(row: RowMapping, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Every column of a row, with dates as ISO text."""
+    return {key: _json(value) for key, value in row.items() if key not in skip}
 
 
 def _json(value: Any) -> Any:

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from .errors import insert_race
 from .models import PSEUDONYM_LENGTH, Case
@@ -23,14 +23,14 @@ class CaseRecord:
 
 
 class CaseRepository:
-    def __init__(self, session: AsyncSession, school: SchoolRepository) -> None:
-        self._session = session
+    def __init__(self, connection: AsyncConnection, school: SchoolRepository) -> None:
+        self._connection = connection
         self._school = school
 
     async def for_chat(self, chat_id: int) -> CaseRecord | None:
         """The open case of this group, if it has one."""
         row = (
-            await self._session.execute(
+            await self._connection.execute(
                 select(Case.id, Case.chat_id, Case.pseudonym, Case.created_at).where(
                     Case.chat_id == chat_id, Case.closed_at.is_(None)
                 )
@@ -44,7 +44,7 @@ class CaseRepository:
         """The group's open case, else the one it closed last: what the case's
         commands (/export, /forget, /audit) in the group act on."""
         row = (
-            await self._session.execute(
+            await self._connection.execute(
                 select(Case.id, Case.chat_id, Case.pseudonym, Case.created_at, Case.closed_at)
                 .where(Case.chat_id == chat_id)
                 # NULLs (the open case) first on both engines, then the newest closed one.
@@ -62,7 +62,7 @@ class CaseRepository:
         The group's next meeting opens a new case; this one waits for erasure
         (`erasure.due_for_retention`).
         """
-        closed = await self._session.execute(
+        closed = await self._connection.execute(
             update(Case)
             .where(Case.id == case_id, Case.closed_at.is_(None))
             .values(closed_at=now)
@@ -87,5 +87,5 @@ class CaseRepository:
             created = insert(Case).values(
                 school_id=school_id, chat_id=chat_id, pseudonym=pseudonym, created_at=now
             )
-            case_id = (await self._session.execute(created.returning(Case.id))).scalar_one()
+            case_id = (await self._connection.execute(created.returning(Case.id))).scalar_one()
         return CaseRecord(case_id, chat_id, pseudonym, now)

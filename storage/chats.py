@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import delete, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from .db import changed_rows
 from .errors import insert_race
@@ -23,13 +23,13 @@ class ChatRecord:
 
 
 class ChatRepository:
-    def __init__(self, session: AsyncSession, school: SchoolRepository) -> None:
-        self._session = session
+    def __init__(self, connection: AsyncConnection, school: SchoolRepository) -> None:
+        self._connection = connection
         self._school = school
 
     async def get(self, chat_id: int) -> ChatRecord | None:
         row = (
-            await self._session.execute(
+            await self._connection.execute(
                 select(Chat.chat_id, Chat.language, Chat.removed_at).where(Chat.chat_id == chat_id)
             )
         ).one_or_none()
@@ -44,7 +44,7 @@ class ChatRepository:
             return found
         school_id = await self._school.id()
         with insert_race(f"chat {chat_id}"):
-            await self._session.execute(
+            await self._connection.execute(
                 insert(Chat).values(chat_id=chat_id, language=language, school_id=school_id)
             )
         return ChatRecord(chat_id, language)
@@ -52,18 +52,18 @@ class ChatRepository:
     async def set_language(self, chat_id: int, language: str) -> None:
         chat = await self.get_or_create(chat_id, language=language)
         if chat.language != language:
-            await self._session.execute(
+            await self._connection.execute(
                 update(Chat).where(Chat.chat_id == chat_id).values(language=language)
             )
 
     async def set_digest(self, chat_id: int, digest: bool) -> None:
         """A person's choice: what parents bring in once a day, or one message each."""
-        await self._session.execute(
+        await self._connection.execute(
             update(Chat).where(Chat.chat_id == chat_id).values(digest=digest)
         )
 
     async def digest(self, chat_id: int) -> bool:
-        chosen: bool | None = await self._session.scalar(
+        chosen: bool | None = await self._connection.scalar(
             select(Chat.digest).where(Chat.chat_id == chat_id)
         )
         return bool(chosen)
@@ -76,7 +76,7 @@ class ChatRepository:
         chat = await self.get_or_create(chat_id)
         if chat.removed == (removed_at is not None):
             return False
-        await self._session.execute(
+        await self._connection.execute(
             update(Chat).where(Chat.chat_id == chat_id).values(removed_at=removed_at)
         )
         return True
@@ -90,7 +90,7 @@ class ChatRepository:
         never forgotten this way; they are paused (`set_removed`).
         """
         if chat_id > 0:
-            await self._session.execute(delete(Chat).where(Chat.chat_id == chat_id))
+            await self._connection.execute(delete(Chat).where(Chat.chat_id == chat_id))
 
     async def migrate(self, old_chat_id: int, new_chat_id: int) -> bool:
         """A group became a supergroup: everything under the old id moves to the new one.
@@ -115,15 +115,15 @@ class ChatRepository:
         # PostgreSQL it waits on FOR UPDATE, then re-reads the row and finds it
         # gone; SQLite reads outside the write lock, so there the condition is
         # part of the one DELETE statement, which runs under it.
-        await self._session.execute(
+        await self._connection.execute(
             select(Chat.chat_id).where(Chat.chat_id == old_chat_id).with_for_update()
         )
         old_row = select(Chat.chat_id).where(Chat.chat_id == old_chat_id).exists()
-        await self._session.execute(delete(Chat).where(Chat.chat_id == new_chat_id, old_row))
-        await self._session.execute(delete(BotMessage).where(BotMessage.chat_id == old_chat_id))
+        await self._connection.execute(delete(Chat).where(Chat.chat_id == new_chat_id, old_row))
+        await self._connection.execute(delete(BotMessage).where(BotMessage.chat_id == old_chat_id))
         moved = 0
         for column in (Chat.chat_id, Case.chat_id, Meeting.chat_id):
-            result = await self._session.execute(
+            result = await self._connection.execute(
                 update(column.class_).where(column == old_chat_id).values({column: new_chat_id})
             )
             moved += changed_rows(result)
@@ -136,7 +136,7 @@ class ChatRepository:
         and a reply to one (`reply_to`) is sent as a plain message: in the
         supergroup those ids belong to other messages.
         """
-        rows = await self._session.execute(
+        rows = await self._connection.execute(
             select(OutboxRow.id, OutboxRow.payload).where(
                 OutboxRow.chat_id == old_chat_id, OutboxRow.status == OUTBOX_PENDING
             )
@@ -148,7 +148,7 @@ class ChatRepository:
                 values["status"] = DROPPED
             elif payload.get("reply_to"):
                 values["payload"] = {**payload, "reply_to": None}
-            await self._session.execute(
+            await self._connection.execute(
                 update(OutboxRow).where(OutboxRow.id == row_id).values(values)
             )
             moved += 1

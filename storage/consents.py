@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from .models import ConsentRow
 
@@ -39,8 +39,8 @@ _COLUMNS = (
 
 
 class ConsentRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
 
     async def record(
         self,
@@ -68,13 +68,15 @@ class ConsentRepository:
         )
         values = {k: v for k, v in dataclasses.asdict(consent).items() if k != "id"}
         new_id = (
-            await self._session.execute(insert(ConsentRow).values(values).returning(ConsentRow.id))
+            await self._connection.execute(
+                insert(ConsentRow).values(values).returning(ConsentRow.id)
+            )
         ).scalar_one()
         return dataclasses.replace(consent, id=new_id)
 
     async def withdraw(self, case_id: int, professional_user_id: int, now: dt.datetime) -> bool:
         """Withdraw the consent in force for this person; False if there was none."""
-        withdrawn = await self._session.execute(
+        withdrawn = await self._connection.execute(
             update(ConsentRow)
             .where(
                 ConsentRow.case_id == case_id,
@@ -87,7 +89,7 @@ class ConsentRepository:
         return withdrawn.first() is not None
 
     async def in_force(self, case_id: int) -> list[Consent]:
-        rows = await self._session.execute(
+        rows = await self._connection.execute(
             select(*_COLUMNS)
             .where(ConsentRow.case_id == case_id, ConsentRow.withdrawn_at.is_(None))
             .order_by(ConsentRow.id)
@@ -96,7 +98,7 @@ class ConsentRepository:
 
     async def of_case(self, case_id: int) -> list[Consent]:
         """Every consent, withdrawn ones included (the export and the trail)."""
-        rows = await self._session.execute(
+        rows = await self._connection.execute(
             select(*_COLUMNS).where(ConsentRow.case_id == case_id).order_by(ConsentRow.id)
         )
         return [Consent(*row) for row in rows]

@@ -14,7 +14,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import Delete, and_, delete, func, insert, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from .db import changed_rows
 from .models import (
@@ -51,8 +51,8 @@ def months_before(moment: dt.datetime, months: int) -> dt.datetime:
 
 
 class ErasureRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
 
     async def erase(self, case_id: int, reason: str, now: dt.datetime) -> int | None:
         """Erase the case and everything linked to it; how many rows went.
@@ -63,7 +63,7 @@ class ErasureRepository:
         # On PostgreSQL a second erasure of the same case waits here and then
         # finds the row gone; SQLite serialises the writing transactions anyway.
         case = (
-            await self._session.execute(
+            await self._connection.execute(
                 select(Case.chat_id, Case.closed_at).where(Case.id == case_id).with_for_update()
             )
         ).one_or_none()
@@ -87,13 +87,15 @@ class ErasureRepository:
         removed = await self._forget_case_rows(case_id, case.chat_id, case.closed_at)
         # Updates of the group still waiting to be handled: in transit, but stored.
         removed += changed_rows(
-            await self._session.execute(
+            await self._connection.execute(
                 delete(ParkedUpdate).where(ParkedUpdate.chat_id == case.chat_id)
             )
         )
         for statement in statements:
-            removed += changed_rows(await self._session.execute(statement))
-        await self._session.execute(insert(Erasure).values(reason=reason, records=removed, at=now))
+            removed += changed_rows(await self._connection.execute(statement))
+        await self._connection.execute(
+            insert(Erasure).values(reason=reason, records=removed, at=now)
+        )
         return removed
 
     async def _forget_case_rows(
@@ -105,7 +107,7 @@ class ErasureRepository:
         closed (a later row belongs to the group's next case) or marked for
         this case; in private chats only the rows marked for this case.
         """
-        rows = await self._session.execute(
+        rows = await self._connection.execute(
             select(OutboxRow.id, OutboxRow.chat_id, OutboxRow.payload, OutboxRow.created_at).where(
                 OutboxRow.meeting_id.is_(None),
                 # Private chats have positive ids, groups negative ones.
@@ -126,7 +128,7 @@ class ErasureRepository:
         ]
         if not doomed:
             return 0
-        result = await self._session.execute(delete(OutboxRow).where(OutboxRow.id.in_(doomed)))
+        result = await self._connection.execute(delete(OutboxRow).where(OutboxRow.id.in_(doomed)))
         return changed_rows(result)
 
     async def due_for_retention(self, now: dt.datetime, months: int) -> list[int]:
@@ -142,7 +144,7 @@ class ErasureRepository:
         idle_long = and_(
             Case.closed_at.is_(None), func.coalesce(last_meeting, Case.created_at) < cutoff
         )
-        ids = await self._session.scalars(
+        ids = await self._connection.scalars(
             select(Case.id).where(or_(closed_long_ago, idle_long), ~running).order_by(Case.id)
         )
         return list(ids)
@@ -154,7 +156,7 @@ class ErasureRepository:
         old = select(Meeting.id).where(
             Meeting.case_id.is_(None), ~MEETING_IS_ACTIVE, Meeting.updated_at < cutoff
         )
-        ids = list(await self._session.scalars(old))
+        ids = list(await self._connection.scalars(old))
         if not ids:
             return 0
         removed = 0
@@ -163,8 +165,8 @@ class ErasureRepository:
             delete(BotMessage).where(BotMessage.meeting_id.in_(ids)),
             delete(Meeting).where(Meeting.id.in_(ids)),
         ):
-            removed += changed_rows(await self._session.execute(statement))
-        await self._session.execute(
+            removed += changed_rows(await self._connection.execute(statement))
+        await self._connection.execute(
             insert(Erasure).values(reason=RETENTION, records=removed, at=now)
         )
         return removed

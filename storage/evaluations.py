@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Row, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from .models import EvaluationRow
 
@@ -47,8 +47,8 @@ _COLUMNS = (
 
 
 class EvaluationRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
 
     async def add(
         self,
@@ -60,7 +60,7 @@ class EvaluationRepository:
         due: dt.date,
         now: dt.datetime,
     ) -> int:
-        result = await self._session.execute(
+        result = await self._connection.execute(
             insert(EvaluationRow)
             .values(
                 case_id=case_id,
@@ -85,7 +85,7 @@ class EvaluationRepository:
     async def asking(self, user_id: int) -> EvaluationRecord | None:
         """The evaluation this person is answering now, if any (the newest)."""
         row = (
-            await self._session.execute(
+            await self._connection.execute(
                 select(*_COLUMNS)
                 .where(EvaluationRow.user_id == user_id, EvaluationRow.status == ASKING)
                 .order_by(EvaluationRow.id.desc())
@@ -102,21 +102,23 @@ class EvaluationRepository:
         *,
         completed_at: dt.datetime | None = None,
     ) -> None:
-        await self._session.execute(
+        await self._connection.execute(
             update(EvaluationRow)
             .where(EvaluationRow.id == evaluation_id)
             .values(state=state, status=status, completed_at=completed_at)
         )
 
     async def set_evaluator(self, evaluation_id: int, *, user_id: int, name: str) -> None:
-        await self._session.execute(
+        await self._connection.execute(
             update(EvaluationRow)
             .where(EvaluationRow.id == evaluation_id)
             .values(user_id=user_id, evaluator_name=name)
         )
 
     async def _first(self, *where: Any) -> EvaluationRecord | None:
-        row = (await self._session.execute(select(*_COLUMNS).where(*where).limit(1))).one_or_none()
+        row = (
+            await self._connection.execute(select(*_COLUMNS).where(*where).limit(1))
+        ).one_or_none()
         return None if row is None else _record(row)
 
 

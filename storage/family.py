@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Row, delete, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from rondetafel.flows.family import FamilyMember, HomeKind, HomePoint, InviteFacts, Relation
 
@@ -97,8 +97,8 @@ _HOME: tuple[Any, ...] = (
 
 
 class FamilyRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
 
     # ------------------------------------------------------------ invitations
 
@@ -112,7 +112,7 @@ class FamilyRepository:
         now: dt.datetime,
         expires_at: dt.datetime,
     ) -> int:
-        result = await self._session.execute(
+        result = await self._connection.execute(
             insert(InviteRow)
             .values(
                 case_id=case_id,
@@ -130,7 +130,7 @@ class FamilyRepository:
     async def find_invite(self, token: str) -> InviteFacts | None:
         """The invitation behind a link; locked, so two first opens cannot both win."""
         row = (
-            await self._session.execute(
+            await self._connection.execute(
                 select(
                     InviteRow.id,
                     InviteRow.case_id,
@@ -148,7 +148,7 @@ class FamilyRepository:
 
     async def use_invite(self, invite_id: int, user_id: int, now: dt.datetime) -> bool:
         """Claim the invitation for `user_id`: False if someone claimed it first."""
-        result = await self._session.execute(
+        result = await self._connection.execute(
             update(InviteRow)
             .where(InviteRow.id == invite_id, InviteRow.used_by.is_(None))
             .values(used_by=user_id, used_at=now)
@@ -159,7 +159,7 @@ class FamilyRepository:
 
     async def member(self, member_id: int) -> MemberRecord | None:
         row = (
-            await self._session.execute(
+            await self._connection.execute(
                 select(*_MEMBER)
                 .join(Case, Case.id == FamilyMemberRow.case_id)
                 .where(FamilyMemberRow.id == member_id)
@@ -169,7 +169,7 @@ class FamilyRepository:
 
     async def member_in_case(self, case_id: int, user_id: int) -> MemberRecord | None:
         row = (
-            await self._session.execute(
+            await self._connection.execute(
                 select(*_MEMBER)
                 .join(Case, Case.id == FamilyMemberRow.case_id)
                 .where(FamilyMemberRow.case_id == case_id, FamilyMemberRow.user_id == user_id)
@@ -179,7 +179,7 @@ class FamilyRepository:
 
     async def memberships(self, user_id: int) -> list[MemberRecord]:
         """Every case this person is linked to, oldest link first (siblings: several)."""
-        rows = await self._session.execute(
+        rows = await self._connection.execute(
             select(*_MEMBER)
             .join(Case, Case.id == FamilyMemberRow.case_id)
             .where(FamilyMemberRow.user_id == user_id)
@@ -201,7 +201,7 @@ class FamilyRepository:
         """Link the person to the case (again, if they had left): unconfirmed until they agree."""
         found = await self.member_in_case(case_id, user_id)
         if found is not None:
-            await self._session.execute(
+            await self._connection.execute(
                 update(FamilyMemberRow)
                 .where(FamilyMemberRow.id == found.id)
                 .values(
@@ -216,7 +216,7 @@ class FamilyRepository:
                 )
             )
             return found.id
-        result = await self._session.execute(
+        result = await self._connection.execute(
             insert(FamilyMemberRow)
             .values(
                 case_id=case_id,
@@ -241,7 +241,7 @@ class FamilyRepository:
         contribution_id: int | None = None,
         message_id: int | None = None,
     ) -> None:
-        await self._session.execute(
+        await self._connection.execute(
             update(FamilyMemberRow)
             .where(FamilyMemberRow.id == member_id)
             .values(
@@ -253,12 +253,12 @@ class FamilyRepository:
         )
 
     async def set_language(self, member_id: int, language: str) -> None:
-        await self._session.execute(
+        await self._connection.execute(
             update(FamilyMemberRow).where(FamilyMemberRow.id == member_id).values(language=language)
         )
 
     async def confirm(self, member_id: int, now: dt.datetime) -> None:
-        await self._session.execute(
+        await self._connection.execute(
             update(FamilyMemberRow).where(FamilyMemberRow.id == member_id).values(confirmed_at=now)
         )
 
@@ -269,14 +269,14 @@ class FamilyRepository:
         deleted = 0
         if erase:
             deleted = changed_rows(
-                await self._session.execute(
+                await self._connection.execute(
                     delete(HomeContributionRow).where(
                         HomeContributionRow.member_id == member_id,
                         HomeContributionRow.meeting_id.is_(None),
                     )
                 )
             )
-        await self._session.execute(
+        await self._connection.execute(
             update(FamilyMemberRow)
             .where(FamilyMemberRow.id == member_id)
             .values(left_at=now, prompt="left", kind=None, contribution_id=None, message_id=None)
@@ -288,7 +288,9 @@ class FamilyRepository:
 
         Only the invitation keeps their user id, so that the link stays used.
         """
-        await self._session.execute(delete(FamilyMemberRow).where(FamilyMemberRow.id == member_id))
+        await self._connection.execute(
+            delete(FamilyMemberRow).where(FamilyMemberRow.id == member_id)
+        )
 
     async def of_case(self, case_id: int, *, with_left: bool = False) -> list[FamilyMember]:
         """The case's confirmed parents who have not left, as a meeting knows them.
@@ -297,7 +299,7 @@ class FamilyRepository:
         so that a meeting can still say whose words it reads in.
         """
         left = [] if with_left else [FamilyMemberRow.left_at.is_(None)]
-        rows = await self._session.execute(
+        rows = await self._connection.execute(
             select(
                 FamilyMemberRow.user_id,
                 FamilyMemberRow.name,
@@ -324,7 +326,7 @@ class FamilyRepository:
         now: dt.datetime,
         notify_user_id: int | None,
     ) -> int:
-        result = await self._session.execute(
+        result = await self._connection.execute(
             insert(HomeContributionRow)
             .values(
                 case_id=member.case_id,
@@ -344,7 +346,7 @@ class FamilyRepository:
     async def contribution(self, member_id: int, contribution_id: int) -> HomeRecord | None:
         """One of this member's own contributions (another's id finds nothing)."""
         row = (
-            await self._session.execute(
+            await self._connection.execute(
                 select(*_HOME).where(
                     HomeContributionRow.id == contribution_id,
                     HomeContributionRow.member_id == member_id,
@@ -354,7 +356,7 @@ class FamilyRepository:
         return None if row is None else _home(row)
 
     async def contributions(self, member_id: int) -> list[HomeRecord]:
-        rows = await self._session.execute(
+        rows = await self._connection.execute(
             select(*_HOME)
             .where(HomeContributionRow.member_id == member_id)
             .order_by(HomeContributionRow.id)
@@ -363,7 +365,7 @@ class FamilyRepository:
 
     async def change(self, contribution_id: int, text: str, now: dt.datetime) -> bool:
         """Change a contribution no meeting has used; False if one has (or it is gone)."""
-        result = await self._session.execute(
+        result = await self._connection.execute(
             update(HomeContributionRow)
             .where(
                 HomeContributionRow.id == contribution_id,
@@ -374,7 +376,7 @@ class FamilyRepository:
         return changed_rows(result) == 1
 
     async def remove(self, contribution_id: int) -> bool:
-        result = await self._session.execute(
+        result = await self._connection.execute(
             delete(HomeContributionRow).where(
                 HomeContributionRow.id == contribution_id,
                 HomeContributionRow.meeting_id.is_(None),
@@ -384,7 +386,7 @@ class FamilyRepository:
 
     async def waiting_for_meeting(self, case_id: int) -> list[HomePoint]:
         """What the case's parents brought in that no meeting has read in yet."""
-        rows = await self._session.execute(
+        rows = await self._connection.execute(
             select(*_HOME, FamilyMemberRow.user_id)
             .join(FamilyMemberRow, FamilyMemberRow.id == HomeContributionRow.member_id)
             .where(HomeContributionRow.case_id == case_id, HomeContributionRow.meeting_id.is_(None))
@@ -394,7 +396,7 @@ class FamilyRepository:
 
     async def mark_read_in(self, contribution_ids: set[int], meeting_id: int) -> None:
         if contribution_ids:
-            await self._session.execute(
+            await self._connection.execute(
                 update(HomeContributionRow)
                 .where(HomeContributionRow.id.in_(sorted(contribution_ids)))
                 .values(meeting_id=meeting_id)
@@ -402,7 +404,7 @@ class FamilyRepository:
 
     async def release(self, meeting_id: int) -> None:
         """A meeting stopped before its end: what it read in waits for the next one again."""
-        await self._session.execute(
+        await self._connection.execute(
             update(HomeContributionRow)
             .where(HomeContributionRow.meeting_id == meeting_id)
             .values(meeting_id=None)
@@ -412,7 +414,7 @@ class FamilyRepository:
 
     async def mark_notified(self, contribution_ids: list[int], now: dt.datetime) -> None:
         if contribution_ids:
-            await self._session.execute(
+            await self._connection.execute(
                 update(HomeContributionRow)
                 .where(HomeContributionRow.id.in_(contribution_ids))
                 .values(notified_at=now)
@@ -428,7 +430,7 @@ class FamilyRepository:
         private chat, and nothing could reach them before).
         """
         chosen = Chat.digest.is_(True) if user_id is None else Chat.chat_id == user_id
-        rows = await self._session.execute(
+        rows = await self._connection.execute(
             select(*_HOME, Case.pseudonym)
             .join(Case, Case.id == HomeContributionRow.case_id)
             .join(Chat, Chat.chat_id == HomeContributionRow.notify_user_id)

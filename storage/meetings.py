@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import ColumnElement, Row, Select, bindparam, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from rondetafel.flows.state import Agreement, MeetingState, Status
 
@@ -39,8 +39,8 @@ class LoadedMeeting:
 
 
 class MeetingRepository:
-    def __init__(self, session: AsyncSession, cases: CaseRepository) -> None:
-        self._session = session
+    def __init__(self, connection: AsyncConnection, cases: CaseRepository) -> None:
+        self._connection = connection
         self._cases = cases
 
     async def create(
@@ -56,7 +56,7 @@ class MeetingRepository:
         Raises `ActiveMeetingExists` if the chat already has an active one.
         """
         active = select(Meeting.id).where(Meeting.chat_id == chat_id, MEETING_IS_ACTIVE)
-        if await self._session.scalar(active) is not None:
+        if await self._connection.scalar(active) is not None:
             raise ActiveMeetingExists(chat_id)
         # The state holds the meeting's id, which only the insert gives: the
         # row starts empty at version 0 and gets its state as version 1, in
@@ -71,19 +71,19 @@ class MeetingRepository:
             created_at=now,
             updated_at=now,
         )
-        meeting_id = (await self._session.execute(inserted.returning(Meeting.id))).scalar_one()
+        meeting_id = (await self._connection.execute(inserted.returning(Meeting.id))).scalar_one()
         with insert_race(f"the active meeting of chat {chat_id}"):
             return await self._store(meeting_id, 0, make_state(meeting_id), now)
 
     async def get(self, meeting_id: int) -> LoadedMeeting | None:
-        return await self._first(Meeting.id == meeting_id)
+        return await self._one(_BY_ID, {"meeting_id": meeting_id})
 
     async def active_in_chat(self, chat_id: int) -> LoadedMeeting | None:
-        return await self._first(Meeting.chat_id == chat_id, MEETING_IS_ACTIVE)
+        return await self._one(_ACTIVE_IN_CHAT, {"chat_id": chat_id})
 
     async def idle_since(self, before: dt.datetime) -> list[tuple[int, int, int | None]]:
         """Active meetings nothing happened in since `before`: (id, chat, thread), oldest first."""
-        rows = await self._session.execute(
+        rows = await self._connection.execute(
             select(Meeting.id, Meeting.chat_id, Meeting.thread_id)
             .where(MEETING_IS_ACTIVE, Meeting.updated_at < before)
             .order_by(Meeting.id)
@@ -111,7 +111,7 @@ class MeetingRepository:
 
     async def of_case(self, case_id: int) -> list[LoadedMeeting]:
         """Every meeting of the case, oldest first (the export)."""
-        rows = await self._session.execute(
+        rows = await self._connection.execute(
             select(*_LOADED).where(Meeting.case_id == case_id).order_by(Meeting.id)
         )
         return [_loaded(row) for row in rows]
@@ -134,21 +134,20 @@ class MeetingRepository:
             raise ValueError(
                 f"the state of meeting {state.meeting_id} saved as meeting {meeting_id}"
             )
-        stored = await self._session.execute(
-            update(Meeting)
-            .where(Meeting.id == meeting_id, Meeting.version == version)
-            .values(
-                state=encode_state(state),
-                version=Meeting.version + 1,
-                status=state.status.value,
-                kind=state.kind.value if state.kind else None,
-                language=state.language,
-                started_at=state.started_at,
-                finished_at=state.finished_at,
-                evaluation_date=state.evaluation_date,
-                updated_at=now,
-            )
-            .returning(Meeting.chat_id, Meeting.thread_id, Meeting.case_id)
+        stored = await self._connection.execute(
+            _STORE,
+            {
+                "meeting_id": meeting_id,
+                "loaded_version": version,
+                "new_state": encode_state(state),
+                "new_status": state.status.value,
+                "new_kind": state.kind.value if state.kind else None,
+                "new_language": state.language,
+                "new_started_at": state.started_at,
+                "new_finished_at": state.finished_at,
+                "new_evaluation_date": state.evaluation_date,
+                "now": now,
+            },
         )
         row = stored.one_or_none()
         if row is None:
@@ -156,7 +155,7 @@ class MeetingRepository:
         chat_id, case_id = row.chat_id, row.case_id
         if case_id is None and state.pupil is not None:
             case_id = (await self._cases.open(chat_id, state.pupil, now)).id
-            await self._session.execute(
+            await self._connection.execute(
                 update(Meeting).where(Meeting.id == meeting_id).values(case_id=case_id)
             )
         if state.status is Status.FINISHED:
@@ -168,7 +167,7 @@ class MeetingRepository:
     ) -> None:
         """Copy the agreements not copied yet, so that saving again adds nothing."""
         stored = set(
-            await self._session.scalars(
+            await self._connection.scalars(
                 select(AgreementRow.seq).where(AgreementRow.meeting_id == meeting_id)
             )
         )
@@ -178,13 +177,17 @@ class MeetingRepository:
         if case_id is None:
             raise ValueError(f"meeting {meeting_id} finished with agreements but without a pupil")
         rows = [_agreement_row(meeting_id, case_id, a, state, now) for a in new]
-        await self._session.execute(insert(AgreementRow), rows)
+        await self._connection.execute(insert(AgreementRow), rows)
 
     async def _first(
         self, *where: ColumnElement[bool], order_by: Sequence[Any] = ()
     ) -> LoadedMeeting | None:
-        query = select(*_LOADED).where(*where).order_by(*order_by).limit(1)
-        row = (await self._session.execute(query)).one_or_none()
+        return await self._one(select(*_LOADED).where(*where).order_by(*order_by).limit(1))
+
+    async def _one(
+        self, query: Select[Any], parameters: dict[str, Any] | None = None
+    ) -> LoadedMeeting | None:
+        row = (await self._connection.execute(query, parameters)).one_or_none()
         return None if row is None else _loaded(row)
 
 
@@ -195,6 +198,30 @@ _LOADED = (
     Meeting.version,
     Meeting.state,
     Meeting.case_id,
+)
+
+# The statements of every update, built once: building a statement and its
+# cache key anew for each call was a tenth of the bot's CPU per update
+# (docs/benchmarks.md). The values come as parameters.
+_BY_ID = select(*_LOADED).where(Meeting.id == bindparam("meeting_id"))
+_ACTIVE_IN_CHAT = (
+    select(*_LOADED).where(Meeting.chat_id == bindparam("chat_id"), MEETING_IS_ACTIVE).limit(1)
+)
+_STORE = (
+    update(Meeting)
+    .where(Meeting.id == bindparam("meeting_id"), Meeting.version == bindparam("loaded_version"))
+    .values(
+        state=bindparam("new_state", type_=Meeting.state.type),
+        version=Meeting.version + 1,
+        status=bindparam("new_status", type_=Meeting.status.type),
+        kind=bindparam("new_kind", type_=Meeting.kind.type),
+        language=bindparam("new_language", type_=Meeting.language.type),
+        started_at=bindparam("new_started_at", type_=Meeting.started_at.type),
+        finished_at=bindparam("new_finished_at", type_=Meeting.finished_at.type),
+        evaluation_date=bindparam("new_evaluation_date", type_=Meeting.evaluation_date.type),
+        updated_at=bindparam("now", type_=Meeting.updated_at.type),
+    )
+    .returning(Meeting.chat_id, Meeting.thread_id, Meeting.case_id)
 )
 
 

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import Row, and_, delete, func, insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Row, and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from .db import changed_rows
 from .models import OUTBOX_DROPPED as DROPPED
@@ -65,8 +65,8 @@ class Pending:
 
 
 class OutboxRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
 
     async def add(self, rows: Sequence[Outgoing], now: dt.datetime) -> None:
         if not rows:
@@ -74,8 +74,8 @@ class OutboxRepository:
         for row in rows:
             if row.replaces is not None and row.meeting_id is not None:
                 await self._supersede(row.meeting_id, row.method, row.replaces)
-        await self._session.execute(
-            insert(OutboxRow),
+        await self._connection.execute(
+            _ADD,
             [
                 {
                     "chat_id": row.chat_id,
@@ -98,35 +98,21 @@ class OutboxRepository:
 
         None while the bot is out of the group: its rows wait for its return.
         """
-        row = (
-            await self._session.execute(
-                select(*_PENDING)
-                .outerjoin(Chat, Chat.chat_id == OutboxRow.chat_id)
-                .where(
-                    OutboxRow.chat_id == chat_id,
-                    OutboxRow.status == OUTBOX_PENDING,
-                    Chat.removed_at.is_(None),
-                )
-                .order_by(OutboxRow.id)
-                .limit(1)
-            )
-        ).one_or_none()
+        row = (await self._connection.execute(_NEXT_FOR, {"chat_id": chat_id})).one_or_none()
         if row is None:
             return None
         pending = _pending(row)
         tag = pending.payload.get("tag")
         if pending.method in (EDIT, CLEAR) and tag and pending.meeting_id is not None:
-            target = await self._session.scalar(
-                select(BotMessage.message_id).where(
-                    BotMessage.meeting_id == pending.meeting_id, BotMessage.tag == tag
-                )
+            target = await self._connection.scalar(
+                _TAGGED, {"meeting_id": pending.meeting_id, "tag": tag}
             )
             pending = replace(pending, target=target)
         return pending
 
     async def chats_with_work(self) -> dict[int, dt.datetime]:
         """Chats the bot is in that are owed something: chat → when its next row is due."""
-        rows = await self._session.execute(
+        rows = await self._connection.execute(
             select(OutboxRow.chat_id, func.min(OutboxRow.due_at))
             .outerjoin(Chat, Chat.chat_id == OutboxRow.chat_id)
             .where(OutboxRow.status == OUTBOX_PENDING, Chat.removed_at.is_(None))
@@ -138,21 +124,20 @@ class OutboxRepository:
         self, row_id: int, now: dt.datetime, *, calls: int = 1, message_id: int | None = None
     ) -> None:
         """Mark a row done. `calls` Bot API calls were made for it (the budget counts each)."""
-        await self._session.execute(
-            update(OutboxRow)
-            .where(OutboxRow.id == row_id)
-            .values(status=DONE, sent_at=now if calls else None, message_id=message_id)
+        await self._connection.execute(
+            _DELIVERED,
+            {"row_id": row_id, "sent": now if calls else None, "new_message_id": message_id},
         )
 
     async def retry_at(self, row_id: int, due_at: dt.datetime) -> None:
-        await self._session.execute(
+        await self._connection.execute(
             update(OutboxRow)
             .where(OutboxRow.id == row_id)
             .values(attempts=OutboxRow.attempts + 1, due_at=due_at)
         )
 
     async def _supersede(self, meeting_id: int, method: str, tag: str) -> None:
-        pending = await self._session.execute(
+        pending = await self._connection.execute(
             select(OutboxRow.id, OutboxRow.payload).where(
                 OutboxRow.meeting_id == meeting_id,
                 OutboxRow.method == method,
@@ -163,18 +148,18 @@ class OutboxRepository:
         # query free of JSON operators that differ between SQLite and PostgreSQL.
         older = [row_id for row_id, payload in pending if payload.get("tag") == tag]
         if older:
-            await self._session.execute(
+            await self._connection.execute(
                 update(OutboxRow).where(OutboxRow.id.in_(older)).values(status=DROPPED)
             )
 
     async def failed(self, row_id: int) -> None:
-        await self._session.execute(
+        await self._connection.execute(
             update(OutboxRow).where(OutboxRow.id == row_id).values(status=FAILED)
         )
 
     async def drop_pending_prompts(self, meeting_id: int) -> None:
         """The meeting's prompt is about to be posted anew: an older one still waiting goes."""
-        await self._session.execute(
+        await self._connection.execute(
             update(OutboxRow)
             .where(
                 OutboxRow.meeting_id == meeting_id,
@@ -186,7 +171,7 @@ class OutboxRepository:
 
     async def sent_since(self, since: dt.datetime) -> dict[int, list[dt.datetime]]:
         """Per chat, when it was sent something since `since`: the budget, after a restart."""
-        rows = await self._session.execute(
+        rows = await self._connection.execute(
             select(OutboxRow.chat_id, OutboxRow.sent_at)
             .where(OutboxRow.sent_at >= since)
             .order_by(OutboxRow.sent_at)
@@ -199,7 +184,7 @@ class OutboxRepository:
 
     async def forget_delivered(self, before: dt.datetime) -> int:
         """Delivered and given-up rows older than `before` hold nothing anyone needs."""
-        result = await self._session.execute(
+        result = await self._connection.execute(
             delete(OutboxRow).where(
                 OutboxRow.status != OUTBOX_PENDING,
                 or_(
@@ -220,6 +205,32 @@ _PENDING = (
     OutboxRow.payload,
     OutboxRow.attempts,
     OutboxRow.due_at,
+)
+
+# The statements of every delivery, built once (see storage/meetings.py).
+_ADD = insert(OutboxRow)
+_NEXT_FOR = (
+    select(*_PENDING)
+    .outerjoin(Chat, Chat.chat_id == OutboxRow.chat_id)
+    .where(
+        OutboxRow.chat_id == bindparam("chat_id"),
+        OutboxRow.status == OUTBOX_PENDING,
+        Chat.removed_at.is_(None),
+    )
+    .order_by(OutboxRow.id)
+    .limit(1)
+)
+_TAGGED = select(BotMessage.message_id).where(
+    BotMessage.meeting_id == bindparam("meeting_id"), BotMessage.tag == bindparam("tag")
+)
+_DELIVERED = (
+    update(OutboxRow)
+    .where(OutboxRow.id == bindparam("row_id"))
+    .values(
+        status=DONE,
+        sent_at=bindparam("sent", type_=OutboxRow.sent_at.type),
+        message_id=bindparam("new_message_id", type_=OutboxRow.message_id.type),
+    )
 )
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Row, insert, literal, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from rondetafel.flows.reminder_plan import Planned, ReminderKind
 
@@ -64,15 +64,15 @@ _COLUMNS: tuple[Any, ...] = (
 
 
 class ReminderRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
 
     async def add(
         self, case_id: int, meeting_id: int, planned: Sequence[Planned], now: dt.datetime
     ) -> None:
         if not planned:
             return
-        await self._session.execute(
+        await self._connection.execute(
             insert(ReminderRow),
             [
                 {
@@ -107,10 +107,10 @@ class ReminderRepository:
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
-        ids = list(await self._session.scalars(due))
+        ids = list(await self._connection.scalars(due))
         if not ids:
             return []
-        rows = await self._session.execute(
+        rows = await self._connection.execute(
             update(ReminderRow)
             .where(ReminderRow.id.in_(ids), ReminderRow.status == PENDING)
             .values(status=CLAIMED)
@@ -120,7 +120,7 @@ class ReminderRepository:
 
     async def get(self, reminder_id: int) -> Reminder | None:
         row = (
-            await self._session.execute(select(*_COLUMNS).where(ReminderRow.id == reminder_id))
+            await self._connection.execute(select(*_COLUMNS).where(ReminderRow.id == reminder_id))
         ).one_or_none()
         return None if row is None else _reminder(row)
 
@@ -134,7 +134,7 @@ class ReminderRepository:
             values["sent_at"] = None  # it never reached the person after all
         if status == NOTING:
             await self._end_earlier_note(reminder_id)
-        await self._session.execute(
+        await self._connection.execute(
             update(ReminderRow).where(ReminderRow.id == reminder_id).values(**values)
         )
 
@@ -145,7 +145,7 @@ class ReminderRepository:
         `noting_for` would pick whichever reminder was sent last, not asked last.
         """
         person = select(ReminderRow.user_id).where(ReminderRow.id == reminder_id)
-        await self._session.execute(
+        await self._connection.execute(
             update(ReminderRow)
             .where(
                 ReminderRow.user_id == person.scalar_subquery(),
@@ -157,7 +157,7 @@ class ReminderRepository:
 
     async def postpone(self, reminder_id: int, due_at: dt.datetime) -> None:
         """Back to pending, due later (quiet hours, a snooze)."""
-        await self._session.execute(
+        await self._connection.execute(
             update(ReminderRow)
             .where(ReminderRow.id == reminder_id)
             .values(status=PENDING, due_at=due_at)
@@ -165,7 +165,7 @@ class ReminderRepository:
 
     async def cancel_for_agreement(self, agreement_id: int) -> int:
         """Pending reminders of the agreement: a new plan replaces them, or it is done."""
-        result = await self._session.execute(
+        result = await self._connection.execute(
             update(ReminderRow)
             .where(ReminderRow.agreement_id == agreement_id, ReminderRow.status == PENDING)
             .values(status=CANCELLED)
@@ -174,7 +174,7 @@ class ReminderRepository:
 
     async def cancel_for_case(self, case_id: int) -> int:
         """The case is closed: what is still pending goes."""
-        result = await self._session.execute(
+        result = await self._connection.execute(
             update(ReminderRow)
             .where(ReminderRow.case_id == case_id, ReminderRow.status == PENDING)
             .values(status=CANCELLED)
@@ -182,7 +182,7 @@ class ReminderRepository:
         return changed_rows(result)
 
     async def cancel_evaluation(self, meeting_id: int) -> int:
-        result = await self._session.execute(
+        result = await self._connection.execute(
             update(ReminderRow)
             .where(
                 ReminderRow.meeting_id == meeting_id,
@@ -196,7 +196,7 @@ class ReminderRepository:
     async def noting_for(self, user_id: int) -> Reminder | None:
         """The reminder whose note this person was asked for last, if any."""
         row = (
-            await self._session.execute(
+            await self._connection.execute(
                 select(*_COLUMNS)
                 .where(ReminderRow.user_id == user_id, ReminderRow.status == NOTING)
                 .order_by(ReminderRow.sent_at.desc(), ReminderRow.id.desc())
@@ -207,7 +207,7 @@ class ReminderRepository:
 
     async def undeliverable_for(self, user_id: int, now: dt.datetime) -> int:
         """The person opened the private chat: what could not reach them is due again now."""
-        result = await self._session.execute(
+        result = await self._connection.execute(
             update(ReminderRow)
             .where(ReminderRow.user_id == user_id, ReminderRow.status == UNDELIVERABLE)
             .values(status=PENDING, due_at=now)
@@ -215,7 +215,7 @@ class ReminderRepository:
         return changed_rows(result)
 
     async def of_case(self, case_id: int) -> list[Reminder]:
-        rows = await self._session.execute(
+        rows = await self._connection.execute(
             select(*_COLUMNS).where(ReminderRow.case_id == case_id).order_by(ReminderRow.id)
         )
         return [_reminder(row) for row in rows]

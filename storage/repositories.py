@@ -1,8 +1,8 @@
-"""All repositories over one session: what a unit of work gets."""
+"""All repositories over one connection and its transaction: what a unit of work gets."""
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from .agreements import AgreementRepository
 from .audit import AuditRepository
@@ -23,21 +23,21 @@ from .schools import SchoolRepository
 
 
 class Repositories:
-    def __init__(self, session: AsyncSession, *, school_name: str = "School") -> None:
+    def __init__(self, connection: AsyncConnection, *, school_name: str = "School") -> None:
         # The school is created on first use, by whichever repository needs it.
-        school = SchoolRepository(session, school_name)
-        self.chats = ChatRepository(session, school)
-        self.cases = CaseRepository(session, school)
-        self.meetings = MeetingRepository(session, self.cases)
-        self.bot_messages = BotMessageRepository(session)
-        self.outbox = OutboxRepository(session)
-        self.consents = ConsentRepository(session)
-        self.handled_updates = HandledUpdateRepository(session)
-        self.parked_updates = ParkedUpdateRepository(session)
-        self.audit = AuditRepository(session)
-        self.erasure = ErasureRepository(session)
-        self.case_export = CaseExportReader(session)
-        self.agreements = AgreementRepository(session)
-        self.reminders = ReminderRepository(session)
-        self.evaluations = EvaluationRepository(session)
-        self.family = FamilyRepository(session)
+        school = SchoolRepository(connection, school_name)
+        self.chats = ChatRepository(connection, school)
+        self.cases = CaseRepository(connection, school)
+        self.meetings = MeetingRepository(connection, self.cases)
+        self.bot_messages = BotMessageRepository(connection)
+        self.outbox = OutboxRepository(connection)
+        self.consents = ConsentRepository(connection)
+        self.handled_updates = HandledUpdateRepository(connection)
+        self.parked_updates = ParkedUpdateRepository(connection)
+        self.audit = AuditRepository(connection)
+        self.erasure = ErasureRepository(connection)
+        self.case_export = CaseExportReader(connection)
+        self.agreements = AgreementRepository(connection)
+        self.reminders = ReminderRepository(connection)
+        self.evaluations = EvaluationRepository(connection)
+        self.family = FamilyRepository(connection)

@@ -3,27 +3,29 @@
 from __future__ import annotations
 
 from sqlalchemy import insert, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from .errors import insert_race
 from .models import School
 
 
 class SchoolRepository:
-    """The one school named by the caller; its id is looked up once per session."""
+    """The one school named by the caller; its id is looked up once per unit of work."""
 
-    def __init__(self, session: AsyncSession, name: str) -> None:
-        self._session = session
+    def __init__(self, connection: AsyncConnection, name: str) -> None:
+        self._connection = connection
         self._name = name
         self._id: int | None = None
 
     async def id(self) -> int:
         if self._id is None:
-            found = await self._session.scalar(select(School.id).where(School.name == self._name))
+            found = await self._connection.scalar(
+                select(School.id).where(School.name == self._name)
+            )
             self._id = found if found is not None else await self._create()
         return self._id
 
     async def _create(self) -> int:
         with insert_race(f"school {self._name!r}"):
             created = insert(School).values(name=self._name).returning(School.id)
-            return (await self._session.execute(created)).scalar_one()
+            return (await self._connection.execute(created)).scalar_one()

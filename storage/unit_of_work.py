@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import random
 import sqlite3
+import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -57,6 +58,12 @@ _CAUSE_DEPTH = 8
 # The randomness keeps two colliding workers from colliding again in step.
 _BACKOFF_BASE = 0.01
 _BACKOFF_CAP = 0.5
+# SQLite: how long to wait for a write lock another process holds (a migration,
+# a second worker), looking again every pause. The wait happens here, between
+# attempts, not inside SQLite, whose statements run on the event loop's thread
+# (`inline_sqlite.py`): a wait in there would stop every chat.
+SQLITE_LOCK_PATIENCE = 5.0
+_SQLITE_LOCK_PAUSE = 0.01
 
 
 async def in_transaction(
@@ -73,17 +80,34 @@ async def in_transaction(
     the database (sending messages) belong after this returns.
     """
     attempt = 1
+    locked_since: float | None = None
     while True:
         try:
-            # A fresh session per attempt: nothing read by a failed attempt
+            # A fresh transaction per attempt: nothing read by a failed attempt
             # can leak into the next one.
-            async with db.session() as session, session.begin():
-                return await work(Repositories(session, school_name=school_name))
+            async with db.connection() as connection, connection.begin():
+                return await work(Repositories(connection, school_name=school_name))
         except Exception as exc:
+            if _locked_by_another(exc):
+                locked_since = locked_since or time.monotonic()
+                if time.monotonic() - locked_since < SQLITE_LOCK_PATIENCE:
+                    await asyncio.sleep(_SQLITE_LOCK_PAUSE)
+                    continue
             if attempt >= attempts or not is_transient(exc):
                 raise
         await asyncio.sleep(random.uniform(0, min(_BACKOFF_CAP, _BACKOFF_BASE * 2**attempt)))
         attempt += 1
+
+
+def _locked_by_another(exc: BaseException) -> bool:
+    """SQLite's plain SQLITE_BUSY: another connection holds the write lock, so wait.
+
+    Not SQLITE_BUSY_SNAPSHOT (517), which says this transaction read a state
+    another has since changed: that is a collision, run again from the load.
+    """
+    return isinstance(exc, DBAPIError) and (
+        getattr(exc.orig, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY
+    )
 
 
 def is_transient(exc: BaseException) -> bool:

@@ -92,3 +92,15 @@ async def db(database_url: str) -> AsyncIterator[Database]:
         yield database
     finally:
         await database.dispose()
+
+
+@pytest.fixture
+async def other_worker(db: Database, database_url: str) -> AsyncIterator[Database]:
+    """A second worker on `db`'s database: its own engine and connections, as another
+    process has. On SQLite, one worker's units of work take turns on its one
+    connection, so a race between two of them needs two workers."""
+    database = Database(database_url, keyring=TEST_KEYRING)
+    try:
+        yield database
+    finally:
+        await database.dispose()

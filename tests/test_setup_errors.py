@@ -508,34 +508,3 @@ async def test_run_logs_the_startup_line(tmp_path: Path, standin: BotApiStandIn)
             process.kill()
             await process.wait()
     assert (process.returncode, "Traceback" in "".join(log)) == (0, False), "".join(log)
-
-
-def test_only_aiosqlites_late_hand_back_to_a_closed_loop_is_kept_quiet(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """The traceback aiosqlite's worker prints when the loop closed before it handed back a
-    failed connection's stop (aiosqlite #241) would follow the one-line error; nothing else
-    is hidden."""
-    import threading
-
-    from rondetafel import cli
-
-    shown: list[BaseException | None] = []
-    monkeypatch.setattr(cli, "_default_thread_hook", lambda args: shown.append(args.exc_value))
-    worker = threading.Thread(target=lambda: None, name="Thread-2 (_connection_worker_thread)")
-    other = threading.Thread(target=lambda: None, name="Thread-3 (worker)")
-    closed = RuntimeError("Event loop is closed")
-
-    def hook(error: BaseException, thread: threading.Thread) -> None:
-        cli._quiet_late_sqlite_workers(threading.ExceptHookArgs((type(error), error, None, thread)))
-
-    hook(closed, worker)
-    assert shown == []
-    hook(closed, other)
-    hook(RuntimeError("something else"), worker)
-    hook(ValueError("Event loop is closed"), worker)
-    assert [str(e) for e in shown] == [
-        "Event loop is closed",
-        "something else",
-        "Event loop is closed",
-    ]

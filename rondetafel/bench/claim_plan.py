@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, func, select, text
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from rondetafel.storage.crypto import UNENCRYPTED
 from rondetafel.storage.db import Database
@@ -196,9 +196,7 @@ async def _caught_claim(conn: AsyncConnection, now: dt.datetime, limit: int) -> 
     caught = Caught()
     event.listen(conn.sync_connection, "before_cursor_execute", caught)
     try:
-        session = AsyncSession(bind=conn)  # joins the transaction `conn` is in
-        claimed = await ReminderRepository(session).claim_due(now, limit)
-        await session.close()
+        claimed = await ReminderRepository(conn).claim_due(now, limit)
     finally:
         event.remove(conn.sync_connection, "before_cursor_execute", caught)
     return caught, len(claimed)
@@ -281,10 +279,8 @@ async def _timing(db: Database, now: dt.datetime, limit: int) -> str:
         for _ in range(TIMED):
             transaction = await conn.begin()
             began = time.perf_counter()
-            session = AsyncSession(bind=conn)
-            await ReminderRepository(session).claim_due(now, limit)
+            await ReminderRepository(conn).claim_due(now, limit)
             times.append(time.perf_counter() - began)
-            await session.close()
             await transaction.rollback()
         plans = ""
         if db.dialect == "postgresql":

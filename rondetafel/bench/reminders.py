@@ -363,15 +363,15 @@ async def _seed(db: Database, group: SimChat, people: list[SimUser]) -> None:
     case_id, meeting_id, agreement_id = await seed_meeting(
         db, group_id=group.id, user_ids=[p.id for p in people[:3]]
     )
-    async with db.session() as session:
-        school_id = await session.scalar(select(School.id))
+    async with db.connection() as connection:
+        school_id = await connection.scalar(select(School.id))
     for first in range(0, len(people), SEED_BATCH):
         batch = people[first : first + SEED_BATCH]
-        async with db.session() as session, session.begin():
+        async with db.connection() as connection, connection.begin():
             rows = [{"chat_id": p.id, "language": "nl", "school_id": school_id} for p in batch]
-            await session.execute(insert(Chat), rows)
+            await connection.execute(insert(Chat), rows)
             planned = [Planned(ReminderKind.DUE, p.id, DUE_AT, agreement_id) for p in batch]
-            await ReminderRepository(session).add(case_id, meeting_id, planned, made)
+            await ReminderRepository(connection).add(case_id, meeting_id, planned, made)
 
 
 async def _watch(
@@ -423,11 +423,11 @@ async def _watch(
 
 
 async def _counts(db: Database) -> tuple[dict[str, int], dict[str, int]]:
-    async with db.session() as session:
-        reminders = await session.execute(
+    async with db.connection() as connection:
+        reminders = await connection.execute(
             select(ReminderRow.status, func.count()).group_by(ReminderRow.status)
         )
-        outbox = await session.execute(
+        outbox = await connection.execute(
             select(OutboxRow.status, func.count()).group_by(OutboxRow.status)
         )
         return dict(reminders.tuples().all()), dict(outbox.tuples().all())

@@ -119,6 +119,9 @@ async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
     )
     await app.initialize()
     await start_services(app)
+    menus = app.bot_data[SERVICES].menus
+    assert menus is not None
+    await menus  # the tests look at them, so they are set before anything else
     # Reminders go when a test says so (`Harness.remind`), at the harness's clock,
     # not whenever the background loop happens to look.
     loop = app.bot_data[SERVICES].reminders

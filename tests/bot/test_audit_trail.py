@@ -16,8 +16,8 @@ SECRET = "Zijn moeder is ernstig ziek"
 
 
 async def trail(harness: Harness) -> list[tuple[int | None, str]]:
-    async with harness.db.session() as session:
-        rows = await session.execute(
+    async with harness.db.connection() as connection:
+        rows = await connection.execute(
             select(AuditEntry.user_id, AuditEntry.action).order_by(AuditEntry.id)
         )
         return [(user_id, action) for user_id, action in rows]

@@ -66,8 +66,8 @@ def to(harness: Harness, chat_id: int, method: str = "sendMessage") -> list[Call
 
 
 async def owed_documents(harness: Harness, chat_id: int) -> list[dict[str, Any]]:
-    async with harness.db.session() as session:
-        rows = await session.scalars(
+    async with harness.db.connection() as connection:
+        rows = await connection.scalars(
             select(OutboxRow.payload).where(
                 OutboxRow.chat_id == chat_id, OutboxRow.method == "document"
             )
@@ -83,8 +83,8 @@ async def case_exists(harness: Harness) -> bool:
 
 
 async def erasures(harness: Harness) -> list[tuple[str, int]]:
-    async with harness.db.session() as session:
-        return [tuple(r) for r in await session.execute(select(Erasure.reason, Erasure.records))]  # type: ignore[misc]
+    async with harness.db.connection() as connection:
+        return [tuple(r) for r in await connection.execute(select(Erasure.reason, Erasure.records))]  # type: ignore[misc]
 
 
 def forget_button(harness: Harness, *, yes: bool = True) -> tuple[str, int]:
@@ -261,8 +261,8 @@ async def test_after_forget_the_group_reads_no_trace_of_the_case(harness: Harnes
 
     await press_forget(harness, ANNA)
 
-    async with harness.db.session() as session:
-        payloads = list(await session.scalars(select(OutboxRow.payload)))
+    async with harness.db.connection() as connection:
+        payloads = list(await connection.scalars(select(OutboxRow.payload)))
     assert not any("S.B." in json.dumps(p) or ANSWER in json.dumps(p) for p in payloads)
     assert "S.B." not in harness.last_text()
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import Any
+
+from sqlalchemy import Row, select
 
 from rondetafel.bot import consent_texts as say
 from rondetafel.bot.texts import WHY, texts
@@ -32,14 +34,14 @@ def popup(harness: Harness) -> str:
     return text
 
 
-async def consents(harness: Harness) -> list[ConsentRow]:
-    async with harness.db.session() as session:
-        return list(await session.scalars(select(ConsentRow).order_by(ConsentRow.id)))
+async def consents(harness: Harness) -> list[Row[Any]]:
+    async with harness.db.connection() as connection:
+        return list(await connection.execute(select(ConsentRow).order_by(ConsentRow.id)))
 
 
 async def trail(harness: Harness) -> list[tuple[int | None, str]]:
-    async with harness.db.session() as session:
-        rows = await session.execute(select(AuditEntry.user_id, AuditEntry.action))
+    async with harness.db.connection() as connection:
+        rows = await connection.execute(select(AuditEntry.user_id, AuditEntry.action))
         return [(user_id, action) for user_id, action in rows]
 
 

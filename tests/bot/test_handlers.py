@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
+import pytest
+
+from rondetafel.bot.app import build_application, start_services, stop_services
+from rondetafel.bot.context import SERVICES
 from rondetafel.bot.handlers import OOPS
 from rondetafel.bot.texts import texts
 from rondetafel.flows.events import Button
+from rondetafel.settings import Settings
+from rondetafel.storage.db import Database
+from tests.conftest import TEST_KEYRING
+from tests.support.recording import RecordingRequest
 from tests.support.updates import private_message
 
 from .conftest import ANNA, FATMA, MO, STRANGER, Harness
@@ -254,8 +263,8 @@ async def test_an_unreadable_button_is_answered_in_the_chats_language(harness: H
 async def test_when_the_database_fails_the_person_still_gets_an_apology(harness: Harness) -> None:
     from sqlalchemy import text
 
-    async with harness.db.session() as session, session.begin():
-        await session.execute(text("DROP TABLE chats"))  # now every chat lookup fails
+    async with harness.db.connection() as connection, connection.begin():
+        await connection.execute(text("DROP TABLE chats"))  # now every chat lookup fails
 
     await harness.send(harness.group.command(ANNA, "/overleg"))
 
@@ -275,3 +284,28 @@ async def test_a_parents_app_shows_the_private_menu_in_their_language(harness: H
         stop = next(e for e in menu["commands"] if e["command"] == "stop")
         assert stop["description"] == texts(language)("Stop sharing from home (parents)")
         assert stop["description"] != "Stop sharing from home (parents)"
+
+
+async def test_menus_that_telegram_refuses_do_not_stop_the_start(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+    )
+    db = Database(settings.database_url, keyring=TEST_KEYRING)
+    request = RecordingRequest()
+    request.fail_next("setMyCommands", 500, "Internal Server Error")
+    app = build_application(settings, db, token="7000:TEST", request=request, rate_limiter=False)
+    await app.initialize()
+    try:
+        await start_services(app)  # does not wait for the menus, nor fail with them
+        menus = app.bot_data[SERVICES].menus
+        assert menus is not None
+        await menus
+        assert "could not set the command menus" in caplog.text
+        # The others were set all the same.
+        assert len(request.sent("setMyCommands")) == 10
+    finally:
+        await stop_services(app)
+        await app.shutdown()
+        await db.dispose()

@@ -112,14 +112,16 @@ async def share(harness: Harness, user: User, kind: HomeKind, text: str) -> None
 
 
 async def count(harness: Harness, column: object, *where: object) -> int:
-    async with harness.db.session() as session:
-        return int(await session.scalar(select(func.count(column)).where(*where)) or 0)  # type: ignore[arg-type]
+    async with harness.db.connection() as connection:
+        return int(await connection.scalar(select(func.count(column)).where(*where)) or 0)  # type: ignore[arg-type]
 
 
 async def shared_texts(harness: Harness) -> list[str]:
-    async with harness.db.session() as session:
-        rows = await session.scalars(select(HomeContributionRow).order_by(HomeContributionRow.id))
-        return [row.text for row in rows]
+    async with harness.db.connection() as connection:
+        rows = await connection.execute(
+            select(HomeContributionRow.text).order_by(HomeContributionRow.id)
+        )
+        return [text for (text,) in rows]
 
 
 async def audited(harness: Harness) -> list[str]:
@@ -148,8 +150,8 @@ async def test_the_mentor_gets_a_single_use_link_privately_with_nothing_about_th
     # The group learns only that it was sent.
     [popup] = [c for c in harness.request.sent("answerCallbackQuery") if c.params.get("text")][-1:]
     assert popup.params["text"] == NL(staff.SENT)
-    async with harness.db.session() as session:
-        stored = (await session.scalars(select(InviteRow))).one()
+    async with harness.db.connection() as connection:
+        stored = (await connection.execute(select(InviteRow))).one()
     assert stored.token_hash != token and token not in stored.token_hash
     assert INVITED in await audited(harness)
 
@@ -189,8 +191,8 @@ async def test_the_welcome_is_in_the_parents_language_and_says_what_is_stored(
     assert "• " + ENDONYMS["tr"] in labels  # preselected from her Telegram app
     assert TR(say.AGREE) in labels
     # Nothing may be shared before she agrees.
-    async with harness.db.session() as session:
-        member = (await session.scalars(select(FamilyMemberRow))).one()
+    async with harness.db.connection() as connection:
+        member = (await connection.execute(select(FamilyMemberRow))).one()
     assert member.confirmed_at is None and member.language == "tr"
 
 
@@ -500,10 +502,10 @@ async def test_afterwards_the_parent_gets_the_summary_and_later_the_question_abo
     assert intro.text == TR.html(say.SUMMARY_INTRO, pupil="S.B.")
     assert TR("Summary") in summary.text and WELL in summary.text
     # On the evaluation date, at 08:30, she is asked what she sees at home now.
-    async with harness.db.session() as session:
+    async with harness.db.connection() as connection:
         from rondetafel.storage.models import EvaluationRow
 
-        due = (await session.scalars(select(EvaluationRow.due))).one()
+        due = (await connection.scalars(select(EvaluationRow.due))).one()
     harness.now[0] = dt.datetime.combine(due, dt.time(8, 30), tzinfo=harness.now[0].tzinfo)
     await harness.remind()
     asked = last_private(harness, AYSE)
@@ -533,13 +535,13 @@ async def test_a_meeting_stopped_before_its_end_leaves_her_points_to_the_next(
     await joined(harness)
     await share(harness, AYSE, HomeKind.QUESTION, "Sınıfta arkadaşı var mı?")
     await harness.press(ANNA, Button.START)  # the first round reads her question in
-    async with harness.db.session() as session:
-        read_in = (await session.scalars(select(HomeContributionRow.meeting_id))).one()
+    async with harness.db.connection() as connection:
+        read_in = (await connection.scalars(select(HomeContributionRow.meeting_id))).one()
     assert read_in is not None
     await harness.send(harness.group.command(ANNA, "/stop"))
     await harness.press(ANNA, Button.STOP_YES)
-    async with harness.db.session() as session:
-        waiting = (await session.scalars(select(HomeContributionRow.meeting_id))).one()
+    async with harness.db.connection() as connection:
+        waiting = (await connection.scalars(select(HomeContributionRow.meeting_id))).one()
     assert waiting is None
     await press_family(harness, AYSE, FamilyButton.MINE)
     assert TR.html(say.USED_IN_MEETING) not in last_private(harness, AYSE).text
@@ -566,8 +568,8 @@ async def test_every_screen_offers_exactly_the_buttons_its_prompt_takes(harness:
     from rondetafel.flows.prompts import FAMILY_PROMPTS, FamilyPrompt
 
     async def prompt_now() -> FamilyPrompt:
-        async with harness.db.session() as session:
-            return FamilyPrompt((await session.scalars(select(FamilyMemberRow.prompt))).one())
+        async with harness.db.connection() as connection:
+            return FamilyPrompt((await connection.scalars(select(FamilyMemberRow.prompt))).one())
 
     async def agrees() -> None:
         shown = {

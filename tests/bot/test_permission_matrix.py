@@ -96,8 +96,8 @@ async def a_case(harness: Harness, actor: Actor) -> None:
 
 
 async def count(harness: Harness, column: object, *where: object) -> int:
-    async with harness.db.session() as session:
-        return int(await session.scalar(select(func.count(column)).where(*where)) or 0)  # type: ignore[arg-type]
+    async with harness.db.connection() as connection:
+        return int(await connection.scalar(select(func.count(column)).where(*where)) or 0)  # type: ignore[arg-type]
 
 
 async def private_rows(harness: Harness, user: User) -> int:
@@ -238,9 +238,9 @@ BUTTONS: dict[Action, Button] = {
 
 
 async def everything(harness: Harness) -> dict[str, int]:
-    async with harness.db.session() as session:
+    async with harness.db.connection() as connection:
         return {
-            table.name: int(await session.scalar(select(func.count()).select_from(table)) or 0)
+            table.name: int(await connection.scalar(select(func.count()).select_from(table)) or 0)
             for table in Base.metadata.sorted_tables
             # A private chat is remembered, and which updates were handled.
             if table.name not in ("chats", "schools", "handled_updates")

@@ -119,8 +119,8 @@ async def get(db: Database, reminder_id: int) -> Reminder:
 async def outbox_by_reminder(db: Database) -> list[tuple[int | None, int]]:
     """Every outbox row as (the reminder it carries, its chat); payloads are encrypted,
     so they are read through the mapped column."""
-    async with db.session() as session:
-        rows = await session.execute(select(OutboxRow.payload, OutboxRow.chat_id))
+    async with db.connection() as connection:
+        rows = await connection.execute(select(OutboxRow.payload, OutboxRow.chat_id))
         return [(payload.get(REMINDER_KEY), chat_id) for payload, chat_id in rows]
 
 
@@ -225,8 +225,8 @@ async def test_two_bots_on_one_database_send_every_reminder_once(
     owed = await outbox_by_reminder(services.db)
     assert Counter(reminder for reminder, _ in owed) == Counter(reminders)
     assert all(chat_id == person_of[reminder] for reminder, chat_id in owed if reminder)
-    async with services.db.session() as session:
-        statuses = await session.scalars(select(ReminderRow.status))
+    async with services.db.connection() as connection:
+        statuses = await connection.scalars(select(ReminderRow.status))
         assert Counter(statuses) == {SENT: len(reminders)}
     delivered = Counter(int(c.params["chat_id"]) for c in bot_on_postgres.request.messages())
     assert delivered == Counter(people)

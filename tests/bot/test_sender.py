@@ -43,8 +43,8 @@ class Wire:
         await in_transaction(self.db, add)
 
     async def statuses(self) -> list[str]:
-        async with self.db.session() as session:
-            rows = await session.execute(OutboxRow.__table__.select().order_by(OutboxRow.id))
+        async with self.db.connection() as connection:
+            rows = await connection.execute(OutboxRow.__table__.select().order_by(OutboxRow.id))
             return [row.status for row in rows]
 
     def sent_to(self, chat: int) -> list[str]:

@@ -47,8 +47,8 @@ async def test_each_group_has_its_own_case(db: Database) -> None:
 
 async def test_a_closed_case_makes_room_for_a_new_one(db: Database) -> None:
     old = await in_transaction(db, lambda repos: repos.cases.open(GROUP, "S.V.", NOW))
-    async with db.session() as session, session.begin():
-        await session.execute(update(Case).where(Case.id == old.id).values(closed_at=NOW))
+    async with db.connection() as connection, connection.begin():
+        await connection.execute(update(Case).where(Case.id == old.id).values(closed_at=NOW))
 
     new = await in_transaction(db, lambda repos: repos.cases.open(GROUP, "K.L.", NOW))
 
@@ -59,8 +59,8 @@ async def test_the_database_refuses_a_second_open_case_in_a_group(db: Database) 
     case = await in_transaction(db, lambda repos: repos.cases.open(GROUP, "S.V.", NOW))
 
     with pytest.raises(IntegrityError):
-        async with db.session() as session, session.begin():
-            await session.execute(
+        async with db.connection() as connection, connection.begin():
+            await connection.execute(
                 insert(Case).values(
                     school_id=select(Case.school_id).where(Case.id == case.id).scalar_subquery(),
                     chat_id=GROUP,
@@ -71,11 +71,11 @@ async def test_the_database_refuses_a_second_open_case_in_a_group(db: Database) 
 
 
 async def test_two_updates_opening_the_case_of_one_group_at_once_share_one_case(
-    db: Database,
+    db: Database, other_worker: Database
 ) -> None:
     both_looked = asyncio.Barrier(2)
 
-    async def open_case() -> CaseRecord:
+    async def open_case(db: Database) -> CaseRecord:
         attempts = 0
 
         async def work(repos: Repositories) -> CaseRecord:
@@ -88,11 +88,11 @@ async def test_two_updates_opening_the_case_of_one_group_at_once_share_one_case(
 
         return await in_transaction(db, work)
 
-    first, second = await asyncio.gather(open_case(), open_case())
+    first, second = await asyncio.gather(open_case(db), open_case(other_worker))
 
     assert first.id == second.id
-    async with db.session() as session:
-        assert await session.scalar(select(func.count()).select_from(Case)) == 1
+    async with db.connection() as connection:
+        assert await connection.scalar(select(func.count()).select_from(Case)) == 1
 
 
 async def test_a_pseudonym_longer_than_the_column_is_refused_on_every_engine(
@@ -114,8 +114,8 @@ async def test_erasing_a_case_erases_its_meetings_agreements_and_bot_messages(
 
     case_id = await in_transaction(db, work)
 
-    async with db.session() as session, session.begin():
-        await session.execute(delete(Case).where(Case.id == case_id))
+    async with db.connection() as connection, connection.begin():
+        await connection.execute(delete(Case).where(Case.id == case_id))
 
     async def left(repos: Repositories) -> tuple[object, ...]:
         return (
@@ -124,6 +124,6 @@ async def test_erasing_a_case_erases_its_meetings_agreements_and_bot_messages(
         )
 
     assert await in_transaction(db, left) == (None, None)
-    async with db.session() as session:
+    async with db.connection() as connection:
         for model in (AgreementRow, BotMessage):
-            assert await session.scalar(select(func.count()).select_from(model)) == 0
+            assert await connection.scalar(select(func.count()).select_from(model)) == 0

@@ -85,9 +85,9 @@ async def test_chats_belong_to_the_school_named_by_the_caller_created_once(db: D
             db, lambda repos, c=chat_id: repos.chats.get_or_create(c), school_name="De Regenboog"
         )
 
-    async with db.session() as session:
-        schools = (await session.execute(select(School.id, School.name))).all()
-        chat_schools = set(await session.scalars(select(Chat.school_id)))
+    async with db.connection() as connection:
+        schools = (await connection.execute(select(School.id, School.name))).all()
+        chat_schools = set(await connection.scalars(select(Chat.school_id)))
     assert [name for _, name in schools] == ["De Regenboog"]
     assert chat_schools == {schools[0].id}
 
@@ -118,8 +118,8 @@ async def test_marking_a_chat_removed_or_back_a_second_time_changes_nothing(
     back_again = await in_transaction(db, lambda repos: repos.chats.set_removed(GROUP, None))
 
     assert (again, back_again) == (False, False)
-    async with db.session() as session:
-        assert await session.scalar(select(Chat.removed_at)) is None
+    async with db.connection() as connection:
+        assert await connection.scalar(select(Chat.removed_at)) is None
 
 
 async def test_marking_an_unknown_chat_removed_creates_it_removed(db: Database) -> None:
@@ -128,8 +128,8 @@ async def test_marking_an_unknown_chat_removed_creates_it_removed(db: Database) 
     assert await in_transaction(db, lambda repos: repos.chats.get(GROUP)) == ChatRecord(
         GROUP, "nl", removed=True
     )
-    async with db.session() as session:
-        assert await session.scalar(select(Chat.removed_at)) == NOW
+    async with db.connection() as connection:
+        assert await connection.scalar(select(Chat.removed_at)) == NOW
 
 
 async def _group_with_history(db: Database) -> int:
@@ -146,9 +146,9 @@ async def _group_with_history(db: Database) -> int:
 
 
 async def chat_ids(db: Database) -> dict[str, set[int]]:
-    async with db.session() as session:
+    async with db.connection() as connection:
         return {
-            model.__tablename__: set(await session.scalars(select(model.chat_id)))
+            model.__tablename__: set(await connection.scalars(select(model.chat_id)))
             for model in (Chat, Case, Meeting, BotMessage)
         }
 

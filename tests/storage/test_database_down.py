@@ -12,22 +12,23 @@ from pathlib import Path
 import pytest
 import sqlalchemy.exc
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
 
+from rondetafel.storage.db import Database
 from rondetafel.storage.errors import ConcurrentUpdate
 from rondetafel.storage.unit_of_work import is_database_down
 
 
 async def failure_of(url: str, *statements: str) -> BaseException:
-    engine = create_async_engine(url)
+    """What the bot's own engine raises (on SQLite: its connections on the loop's thread)."""
+    db = Database(url)
     try:
-        async with engine.connect() as connection:
+        async with db.connection() as connection:
             for statement in statements:
                 await connection.execute(text(statement))
     except Exception as exc:
         return exc
     finally:
-        await engine.dispose()
+        await db.dispose()
     raise AssertionError("expected a failure")
 
 

@@ -251,9 +251,11 @@ async def test_rows_written_before_encryption_still_read(db: Database) -> None:
         column("created_at", UTCDateTime),
     )
     raw_outbox = table("outbox", column("id", Integer), column("payload", Text))
-    async with db.session() as session, session.begin():
-        school = (await session.execute(insert(School).values(name="X").returning(School.id))).one()
-        await session.execute(
+    async with db.connection() as connection, connection.begin():
+        school = (
+            await connection.execute(insert(School).values(name="X").returning(School.id))
+        ).one()
+        await connection.execute(
             insert(raw_cases).values(
                 school_id=school.id, chat_id=GROUP, pseudonym="S.B.", created_at=NOW
             )
@@ -261,8 +263,8 @@ async def test_rows_written_before_encryption_still_read(db: Database) -> None:
     await in_transaction(
         db, lambda repos: repos.outbox.add([Outgoing(OTHER_GROUP, "send", {"text": "x"})], NOW)
     )
-    async with db.session() as session, session.begin():
-        await session.execute(raw_outbox.update().values(payload='{"text": "plain ë"}'))
+    async with db.connection() as connection, connection.begin():
+        await connection.execute(raw_outbox.update().values(payload='{"text": "plain ë"}'))
 
     found = await in_transaction(db, lambda repos: repos.cases.for_chat(GROUP))
     pending = await in_transaction(db, lambda repos: repos.outbox.next_for(OTHER_GROUP))
@@ -275,10 +277,10 @@ async def test_rows_written_before_encryption_still_read(db: Database) -> None:
 async def test_a_tampered_row_is_an_error_not_garbage(db: Database) -> None:
     await in_transaction(db, lambda repos: repos.cases.open(GROUP, "S.B.", NOW))
     raw = table("cases", column("id", Integer), column("pseudonym", Text))
-    async with db.session() as session, session.begin():
-        sealed = await session.scalar(select(raw.c.pseudonym))
+    async with db.connection() as connection, connection.begin():
+        sealed = await connection.scalar(select(raw.c.pseudonym))
         assert sealed is not None
-        await session.execute(raw.update().values(pseudonym=flip(sealed, 20)))
+        await connection.execute(raw.update().values(pseudonym=flip(sealed, 20)))
 
     with pytest.raises(TamperedValue, match=r"cases\.pseudonym"):
         await in_transaction(db, lambda repos: repos.cases.for_chat(GROUP))
@@ -324,9 +326,9 @@ async def store_secrets(db: Database) -> None:
     # The same answer as it came from Telegram, parked until handled.
     waiting = (77, GROUP, {"update_id": 77, "message": {"text": ANSWER}})
     await in_transaction(db, lambda repos: repos.parked_updates.park([waiting], NOW))
-    async with db.session() as session, session.begin():
-        case_id = await session.scalar(select(Case.id))
-        await session.execute(
+    async with db.connection() as connection, connection.begin():
+        case_id = await connection.scalar(select(Case.id))
+        await connection.execute(
             insert(ConsentRow).values(
                 case_id=case_id, professional_user_id=1, professional_name=PROFESSIONAL,
                 given_by="parents", purpose=PURPOSE, recorded_by=CHAIR.user_id, given_at=NOW,
@@ -417,8 +419,8 @@ async def test_resealing_is_resumable_and_leaves_everything_under_the_new_key(
         # And one row from before encryption was turned on.
         await in_transaction(old_db, lambda repos: repos.cases.open(OTHER_GROUP, "P.L.", NOW))
         raw = table("cases", column("chat_id", BigInteger), column("pseudonym", Text))
-        async with old_db.session() as session, session.begin():
-            await session.execute(
+        async with old_db.connection() as connection, connection.begin():
+            await connection.execute(
                 raw.update().where(raw.c.chat_id == OTHER_GROUP).values(pseudonym="P.L.")
             )
     finally:
@@ -456,8 +458,8 @@ async def test_resealing_is_resumable_and_leaves_everything_under_the_new_key(
         )
         other = await in_transaction(new_db, lambda repos: repos.cases.for_chat(OTHER_GROUP))
         pending = await in_transaction(new_db, lambda repos: repos.outbox.next_for(GROUP))
-        async with new_db.session() as session:
-            consent = (await session.execute(select(ConsentRow.professional_name))).scalar()
+        async with new_db.connection() as connection:
+            consent = (await connection.execute(select(ConsentRow.professional_name))).scalar()
     finally:
         await new_db.dispose()
     assert finished is not None and finished.state.pupil == PSEUDONYM

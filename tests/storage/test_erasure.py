@@ -90,8 +90,8 @@ async def fill_case(repos: Repositories, chat_id: int, marker: str) -> tuple[int
 
 async def add_consent(db: Database, case_id: int, marker: str) -> None:
     # No repository writes consents yet: the row as the table takes it.
-    async with db.session() as session, session.begin():
-        await session.execute(
+    async with db.connection() as connection, connection.begin():
+        await connection.execute(
             insert(ConsentRow).values(
                 case_id=case_id,
                 professional_user_id=99,
@@ -128,18 +128,18 @@ async def fill_every_table(db: Database) -> tuple[int, int]:
     gone, kept = await in_transaction(db, fill)
     await add_consent(db, gone[0], GONE)
     await add_consent(db, kept, KEPT)
-    async with db.session() as session, session.begin():
-        await session.execute(insert(Erasure).values(reason="retention", records=12, at=NOW))
+    async with db.connection() as connection, connection.begin():
+        await connection.execute(insert(Erasure).values(reason="retention", records=12, at=NOW))
     return gone
 
 
 async def every_row(db: Database) -> dict[str, dict[str, tuple[Any, ...]]]:
     """Every row of every table, raw, keyed by its JSON text (rows hold dicts)."""
-    async with db.session() as session:
+    async with db.connection() as connection:
         return {
             table.name: {
                 json.dumps(list(row), default=str, sort_keys=True): tuple(row)
-                for row in await session.execute(select(table))
+                for row in await connection.execute(select(table))
             }
             for table in Base.metadata.sorted_tables
         }
@@ -272,9 +272,9 @@ async def test_retention_takes_meetings_stopped_before_a_pupil_was_named(db: Dat
     removed = await in_transaction(db, lambda repos: repos.erasure.erase_caseless(NOW, MONTHS))
 
     assert removed == 2  # the meeting and its outbox row
-    async with db.session() as session:
-        left = set(await session.scalars(select(Meeting.id)))
-        erasures = list(await session.scalars(select(Erasure.records)))
+    async with db.connection() as connection:
+        left = set(await connection.scalars(select(Meeting.id)))
+        erasures = list(await connection.scalars(select(Erasure.records)))
     assert left == {recent, asking} and old not in left
     assert erasures == [2]
     again = await in_transaction(db, lambda repos: repos.erasure.erase_caseless(NOW, MONTHS))

@@ -58,8 +58,8 @@ async def test_only_the_tokens_hash_is_stored_and_it_finds_the_invitation(db: Da
         assert await repos.family.find_invite(TOKEN[:-1] + "z") is None
 
     await in_transaction(db, work)
-    async with db.session() as session:
-        [stored] = (await session.scalars(select(InviteRow.token_hash))).all()
+    async with db.connection() as connection:
+        [stored] = (await connection.scalars(select(InviteRow.token_hash))).all()
     assert stored == token_hash(TOKEN) and TOKEN not in stored
 
 
@@ -119,8 +119,8 @@ async def test_what_a_meeting_read_in_can_no_longer_change(db: Database) -> None
         assert await repos.family.leave(ayse.id, NOW, erase=True) == 1
 
     await in_transaction(db, work)
-    async with db.session() as session:
-        texts = (await session.scalars(select(HomeContributionRow.text))).all()
+    async with db.connection() as connection:
+        texts = (await connection.scalars(select(HomeContributionRow.text))).all()
     assert texts == ["A"]
 
 

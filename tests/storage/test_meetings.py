@@ -62,9 +62,9 @@ async def get(db: Database, meeting_id: int) -> LoadedMeeting | None:
 
 
 async def columns(db: Database, meeting_id: int) -> dict[str, Any]:
-    async with db.session() as session:
+    async with db.connection() as connection:
         row = (
-            await session.execute(
+            await connection.execute(
                 select(
                     Meeting.case_id, Meeting.kind, Meeting.status, Meeting.language,
                     Meeting.version, Meeting.started_at, Meeting.finished_at,
@@ -206,8 +206,8 @@ async def test_a_meeting_in_a_group_with_a_case_is_linked_to_that_case(db: Datab
 
 
 async def agreement_rows(db: Database) -> list[tuple[Any, ...]]:
-    async with db.session() as session:
-        rows = await session.execute(
+    async with db.connection() as connection:
+        rows = await connection.execute(
             select(
                 AgreementRow.meeting_id, AgreementRow.case_id, AgreementRow.seq,
                 AgreementRow.what, AgreementRow.owner_name, AgreementRow.owner_role,
@@ -327,8 +327,8 @@ async def test_a_meeting_saved_before_the_upgrade_goes_on_and_is_saved_in_the_ne
 ) -> None:
     # A meeting asking a date for its second agreement, saved by version 1.
     old = V1_STATES["agreement_due"]
-    async with db.session() as session, session.begin():
-        await session.execute(
+    async with db.connection() as connection, connection.begin():
+        await connection.execute(
             insert(Meeting).values(
                 id=old["meeting_id"], chat_id=GROUP, kind=old["kind"], status=old["status"],
                 language=old["language"], state=old, version=5, created_at=NOW, updated_at=NOW,
@@ -345,6 +345,6 @@ async def test_a_meeting_saved_before_the_upgrade_goes_on_and_is_saved_in_the_ne
     expected = LoadedMeeting(loaded.id, GROUP, None, 6, going_on, saved.case_id)
     assert saved.case_id is not None
     assert await get(db, loaded.id) == saved == expected
-    async with db.session() as session:
-        stored = await session.scalar(select(Meeting.state).where(Meeting.id == loaded.id))
+    async with db.connection() as connection:
+        stored = await connection.scalar(select(Meeting.state).where(Meeting.id == loaded.id))
     assert stored is not None and stored["v"] == 2

@@ -85,17 +85,19 @@ async def test_upgrading_an_empty_database_creates_every_table_from_any_working_
 
 
 async def test_upgrading_an_up_to_date_database_changes_nothing(db: Database) -> None:
-    async with db.session() as session, session.begin():
+    async with db.connection() as connection, connection.begin():
         school_id = (
-            await session.execute(insert(School).values(name="De Regenboog").returning(School.id))
+            await connection.execute(
+                insert(School).values(name="De Regenboog").returning(School.id)
+            )
         ).scalar_one()
-        await session.execute(insert(Chat).values(chat_id=-1, school_id=school_id))
+        await connection.execute(insert(Chat).values(chat_id=-1, school_id=school_id))
 
     await db.upgrade()
 
     assert await revision(db) == HEAD
-    async with db.session() as session:
-        assert await session.scalar(select(Chat.chat_id)) == -1
+    async with db.connection() as connection:
+        assert await connection.scalar(select(Chat.chat_id)) == -1
 
 
 # The tables as revision 0001 made them, as far as the test below writes them.
@@ -125,17 +127,19 @@ async def test_upgrading_from_0001_keeps_chats_and_meetings_and_drops_the_group_
     db: Database,
 ) -> None:
     await db.downgrade("0001")
-    async with db.session() as session, session.begin():
+    async with db.connection() as connection, connection.begin():
         school_id = (
-            await session.execute(insert(School).values(name="De Regenboog").returning(School.id))
+            await connection.execute(
+                insert(School).values(name="De Regenboog").returning(School.id)
+            )
         ).scalar_one()
-        await session.execute(
+        await connection.execute(
             insert(CHATS_0001).values(
                 chat_id=-1001234567890123, title="Klas 5B, groep van Sanne", language="en",
                 school_id=school_id, created_at=NOW, updated_at=NOW,
             )
         )  # fmt: skip
-        await session.execute(
+        await connection.execute(
             insert(MEETINGS_0001).values(
                 id=7, chat_id=-1001234567890123, status="running", language="en",
                 state={"v": 1}, version=3, created_at=NOW, updated_at=NOW,
@@ -148,10 +152,12 @@ async def test_upgrading_from_0001_keeps_chats_and_meetings_and_drops_the_group_
         columns = await connection.run_sync(
             lambda c: {entry["name"] for entry in inspect(c).get_columns("chats")}
         )
-    async with db.session() as session:
-        chat = (await session.execute(select(Chat.chat_id, Chat.language, Chat.removed_at))).one()
+    async with db.connection() as connection:
+        chat = (
+            await connection.execute(select(Chat.chat_id, Chat.language, Chat.removed_at))
+        ).one()
         meeting = (
-            await session.execute(select(Meeting.id, Meeting.thread_id, Meeting.version))
+            await connection.execute(select(Meeting.id, Meeting.thread_id, Meeting.version))
         ).one()
     assert "title" not in columns
     assert tuple(chat) == (-1001234567890123, "en", None)
@@ -170,13 +176,15 @@ async def test_a_meeting_that_was_being_set_up_during_the_upgrade_is_still_the_c
     # partial index would refuse the group a new one anyway).
     chat_id = -1001234567890123
     await db.downgrade("0002")
-    async with db.session() as session, session.begin():
+    async with db.connection() as connection, connection.begin():
         school_id = (
-            await session.execute(insert(School).values(name="De Regenboog").returning(School.id))
+            await connection.execute(
+                insert(School).values(name="De Regenboog").returning(School.id)
+            )
         ).scalar_one()
-        await session.execute(insert(Chat).values(chat_id=chat_id, school_id=school_id))
+        await connection.execute(insert(Chat).values(chat_id=chat_id, school_id=school_id))
         state = V1_STATES[name] | {"meeting_id": 7}
-        await session.execute(
+        await connection.execute(
             insert(MEETINGS_0001).values(
                 id=7, chat_id=chat_id, status=state["status"], language="nl", state=state,
                 version=1, created_at=NOW, updated_at=NOW,
@@ -221,8 +229,8 @@ async def test_the_database_allows_one_meeting_per_chat_in_exactly_the_statuses_
     # migration's copy of flows.state.ACTIVE by what the database does.
     async def add_meeting(chat_id: int, status: Status) -> bool:
         try:
-            async with db.session() as session, session.begin():
-                await session.execute(
+            async with db.connection() as connection, connection.begin():
+                await connection.execute(
                     insert(Meeting).values(
                         chat_id=chat_id, status=status.value, language="nl", state={},
                         version=1, created_at=NOW, updated_at=NOW,

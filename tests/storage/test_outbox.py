@@ -56,8 +56,8 @@ async def new_meeting(db: Database, chat_id: int) -> int:
 
 async def stored(db: Database) -> dict[str, tuple[Any, ...]]:
     """Every row, by its text: (chat, status, attempts, sent_at, message_id)."""
-    async with db.session() as session:
-        rows = await session.execute(
+    async with db.connection() as connection:
+        rows = await connection.execute(
             select(
                 OutboxRow.payload, OutboxRow.chat_id, OutboxRow.status, OutboxRow.attempts,
                 OutboxRow.sent_at, OutboxRow.message_id,
@@ -67,8 +67,8 @@ async def stored(db: Database) -> dict[str, tuple[Any, ...]]:
 
 
 async def ids_by_text(db: Database) -> dict[str, int]:
-    async with db.session() as session:
-        rows = await session.execute(select(OutboxRow.payload, OutboxRow.id))
+    async with db.connection() as connection:
+        rows = await connection.execute(select(OutboxRow.payload, OutboxRow.id))
         return {payload["text"]: row_id for payload, row_id in rows}
 
 

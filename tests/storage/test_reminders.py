@@ -122,15 +122,15 @@ async def get(db: Database, reminder_id: int) -> Reminder:
 
 
 async def statuses(db: Database) -> dict[int, str]:
-    async with db.session() as session:
-        rows = await session.execute(select(ReminderRow.id, ReminderRow.status))
+    async with db.connection() as connection:
+        rows = await connection.execute(select(ReminderRow.id, ReminderRow.status))
         return {reminder_id: status for reminder_id, status in rows}
 
 
 async def owed(db: Database) -> list[tuple[int, int]]:
     """The outbox's reminder rows: (reminder, chat), oldest first."""
-    async with db.session() as session:
-        rows = await session.execute(
+    async with db.connection() as connection:
+        rows = await connection.execute(
             select(OutboxRow.payload, OutboxRow.chat_id).order_by(OutboxRow.id)
         )
         return [(payload[REMINDER_KEY], chat_id) for payload, chat_id in rows]
@@ -222,9 +222,9 @@ async def test_a_claim_rolled_back_leaves_its_reminders_to_the_next_claim(db: Da
     plan = await finished_meeting(db)
     reminders = await add(db, plan, *(due(NOW, agreement=plan.reading) for _ in range(3)))
 
-    async with db.session() as session:
-        assert await send(Repositories(session), NOW, 10) == reminders
-        await session.rollback()
+    async with db.connection() as connection:
+        assert await send(Repositories(connection), NOW, 10) == reminders
+        await connection.rollback()
 
     assert await sent(db) == reminders
 
@@ -274,7 +274,7 @@ async def test_a_second_claim_skips_the_rows_a_first_one_holds_and_never_waits(
     )
     oldest_first = reminders[::-1]
 
-    async with pg.session() as first:
+    async with pg.connection() as first:
         held = await Repositories(first).reminders.claim_due(NOW, 2)  # not committed
         async with asyncio.timeout(NO_WAITING):
             others = await sent(pg)
@@ -309,8 +309,8 @@ async def test_the_claim_finds_due_reminders_through_the_pending_index_among_man
     # 20,000 sent in the past weeks, 20,000 pending over the coming weeks (a few due).
     rows = [row(i, SENT, NOW - i * dt.timedelta(minutes=1)) for i in range(20_000)]
     rows += [row(i, PENDING, NOW + (i - 50) * dt.timedelta(minutes=3)) for i in range(20_000)]
-    async with pg.session() as session, session.begin():
-        await session.execute(insert(ReminderRow), rows)
+    async with pg.connection() as connection, connection.begin():
+        await connection.execute(insert(ReminderRow), rows)
     async with pg.engine.connect() as connection:
         await connection.exec_driver_sql("ANALYZE reminders")
 
@@ -322,9 +322,9 @@ async def test_the_claim_finds_due_reminders_through_the_pending_index_among_man
 
     event.listen(pg.engine.sync_engine, "before_cursor_execute", record)
     try:
-        async with pg.session() as session:
-            assert len(await Repositories(session).reminders.claim_due(NOW, 10)) == 10
-            await session.rollback()
+        async with pg.connection() as connection:
+            assert len(await Repositories(connection).reminders.claim_due(NOW, 10)) == 10
+            await connection.rollback()
     finally:
         event.remove(pg.engine.sync_engine, "before_cursor_execute", record)
     ((statement, parameters),) = claims

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -17,6 +18,7 @@ from rondetafel.storage.meetings import LoadedMeeting
 from rondetafel.storage.models import Meeting
 from rondetafel.storage.repositories import Repositories
 from rondetafel.storage.unit_of_work import in_transaction, is_transient
+from tests.conftest import TEST_KEYRING
 
 from .states import GROUP, MENTOR, NOW, PARENT, opened, running
 
@@ -80,13 +82,15 @@ async def test_work_that_keeps_colliding_gives_up_after_the_attempts_allowed(
     assert runs == 3
 
 
-async def test_two_answers_arriving_together_for_one_meeting_are_both_kept(db: Database) -> None:
+async def test_two_answers_arriving_together_for_one_meeting_are_both_kept(
+    db: Database, other_worker: Database
+) -> None:
     created = await in_transaction(db, lambda repos: repos.meetings.create(GROUP, running, NOW))
     meeting_id = created.id
     both_loaded = asyncio.Barrier(2)
     runs: Counter[str] = Counter()
 
-    async def answer(person: Person, text: str, message_id: int) -> None:
+    async def answer(db: Database, person: Person, text: str, message_id: int) -> None:
         async def work(repos: Repositories) -> None:
             runs[text] += 1
             loaded = await repos.meetings.get(meeting_id)
@@ -99,8 +103,9 @@ async def test_two_answers_arriving_together_for_one_meeting_are_both_kept(db: D
         await in_transaction(db, work)
 
     await asyncio.gather(
-        answer(PARENT, "Hij leest graag", 100),  # the parent's turn: an answer
-        answer(MENTOR, "In de klas ook", 101),  # the mentor's is out of turn: a side note
+        answer(db, PARENT, "Hij leest graag", 100),  # the parent's turn: an answer
+        # The mentor's is out of turn (a side note), handled by another worker.
+        answer(other_worker, MENTOR, "In de klas ook", 101),
     )
 
     final = await in_transaction(db, lambda repos: repos.meetings.get(meeting_id))
@@ -110,11 +115,11 @@ async def test_two_answers_arriving_together_for_one_meeting_are_both_kept(db: D
 
 
 async def test_two_meetings_requested_together_in_one_chat_become_one_meeting(
-    db: Database,
+    db: Database, other_worker: Database
 ) -> None:
     both_looked = asyncio.Barrier(2)
 
-    async def request() -> LoadedMeeting:
+    async def request(db: Database) -> LoadedMeeting:
         runs = 0
 
         async def work(repos: Repositories) -> LoadedMeeting:
@@ -127,11 +132,40 @@ async def test_two_meetings_requested_together_in_one_chat_become_one_meeting(
 
         return await in_transaction(db, work)
 
-    first, second = await asyncio.gather(request(), request())
+    first, second = await asyncio.gather(request(db), request(other_worker))
 
     assert first.id == second.id
-    async with db.session() as session:
-        assert list(await session.scalars(select(Meeting.id))) == [first.id]
+    async with db.connection() as connection:
+        assert list(await connection.scalars(select(Meeting.id))) == [first.id]
+
+
+async def test_on_sqlite_one_workers_units_of_work_take_turns(tmp_path: Path) -> None:
+    """One connection, taken in turn: the second waits for the first to commit, and
+    then reads what it wrote; nothing is retried and nothing waits inside SQLite."""
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'turns.db'}", keyring=TEST_KEYRING)
+    await db.upgrade()
+    first_holds, order = asyncio.Event(), []
+
+    async def first(repos: Repositories) -> None:
+        await repos.chats.get_or_create(GROUP, language="en")
+        first_holds.set()
+        await asyncio.sleep(0.05)  # the second asks for the connection meanwhile
+        order.append("first committed")
+
+    async def second(repos: Repositories) -> None:
+        order.append("second began")
+        chat = await repos.chats.get(GROUP)
+        assert chat is not None and chat.language == "en"
+
+    try:
+        held = asyncio.create_task(in_transaction(db, first))
+        await first_holds.wait()
+        await in_transaction(db, second)
+        await held
+    finally:
+        await db.dispose()
+
+    assert order == ["first committed", "second began"]
 
 
 class _DriverError(Exception):
