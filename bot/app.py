@@ -17,6 +17,7 @@ from rondetafel.settings import Settings
 from rondetafel.storage.db import Database
 
 from . import handlers
+from .bot_api_client import AiohttpRequest
 from .budget import SendBudget
 from .chat_order import PerChatOrder
 from .commands import register_commands
@@ -82,8 +83,13 @@ def build_application(
         .post_init(start_services)
         .post_stop(stop_services)
     )
+    transports: tuple[AiohttpRequest, ...] = ()
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    else:
+        # As python-telegram-bot's own: a large pool for the calls, one for getUpdates.
+        transports = (AiohttpRequest(connections=256), AiohttpRequest(connections=1))
+        builder = builder.request(transports[0]).get_updates_request(transports[1])
     if rate_limiter:
         # The overall rate only: the per-group budget is the sender's (`budget.py`),
         # which survives a restart. No retries here: a 429 makes the sender wait
@@ -122,6 +128,7 @@ def build_application(
         housekeeping=Housekeeping(db, decider, settings.heartbeat_file),
         seen=SeenUpdates(),
         reminders=ReminderLoop(db, settings, clock, sender.wake, lambda: app.bot.username),
+        transports=transports,
     )
     # Before the handlers' own error handler: a database that is down is no bug to
     # apologise for; the update is handled again once it is back.
@@ -166,3 +173,15 @@ async def stop_services(app: RondetafelApp) -> None:
         await services.reminders.stop()
     await services.housekeeping.stop()
     await services.sender.stop()
+
+
+async def close_transports(app: RondetafelApp) -> None:
+    """Close the Bot API client's connections, also after a start that failed.
+
+    python-telegram-bot shuts its requests down only if `initialize()`
+    succeeded; when getMe fails (a wrong token, no network) aiohttp would
+    otherwise report its open session as a leak under the one-line error.
+    """
+    services: Services = app.bot_data[SERVICES]
+    for transport in services.transports:
+        await transport.shutdown()

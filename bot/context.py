@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from telegram.ext import Application, CallbackContext, ExtBot
+from telegram.request import BaseRequest
 
 from rondetafel.clock import Clock
 from rondetafel.settings import Settings
@@ -34,6 +35,8 @@ class Services:
     reminders: ReminderLoop | None = None
     # Setting the command menus, beside the first poll (`app.start_services`).
     menus: asyncio.Task[None] | None = None
+    # The Bot API client's connection pools (none where a test supplies its own).
+    transports: tuple[BaseRequest, ...] = ()
 
 
 class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

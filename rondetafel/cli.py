@@ -324,7 +324,12 @@ def _run(settings: Settings, startup_log: StartupLog, *, clock: Clock | None = N
         raise SetupError(
             "Set BOT_TOKEN to the token BotFather gave you (see README: 'Create the bot')."
         )
-    from rondetafel.bot.app import ALLOWED_UPDATES, build_application, start_services
+    from rondetafel.bot.app import (
+        ALLOWED_UPDATES,
+        build_application,
+        close_transports,
+        start_services,
+    )
     from rondetafel.bot.context import RondetafelApp
     from rondetafel.keys import check_database_keys, sealing_from
     from rondetafel.storage.crypto import Keyring
@@ -346,7 +351,8 @@ def _run(settings: Settings, startup_log: StartupLog, *, clock: Clock | None = N
         _LOG.info("%s", startup_line(application.bot.username, settings.database_url))
         startup_log.stop_holding(replay=True)
 
-    async def close_db(_: object) -> None:
+    async def close_db(application: RondetafelApp) -> None:
+        await close_transports(application)
         await db.dispose()
 
     # run_polling calls post_shutdown also when initialize() or post_init

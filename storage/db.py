@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 
 from . import inline_sqlite, migrations
 from .crypto import Sealing, attach
+from .state_cache import StateCache
 
 if TYPE_CHECKING:
     # Alembic itself is imported only when a migration is due: it is among the
@@ -114,6 +115,8 @@ class Database:
             parsed, echo=echo, hide_parameters=True, **_connections_for(parsed)
         )
         self._keyring = keyring
+        # Per engine, as the keys: two databases in one process never share a state.
+        self.states = StateCache()
         if keyring is not None:
             # Per engine, not per process: see crypto.attach.
             attach(self._engine.dialect, keyring)
@@ -214,7 +217,7 @@ def _connections_for(url: URL) -> dict[str, Any]:
     (docs/benchmarks.md). An in-memory database keeps SQLAlchemy's own pool.
     """
     if url.get_backend_name() != "sqlite":
-        return {}
+        return {"pool_size": 10, "max_overflow": 0}
     connect = {"async_creator": inline_sqlite.connector(url)}
     if url.database in (None, "", ":memory:"):
         return connect

@@ -53,6 +53,8 @@ def months_before(moment: dt.datetime, months: int) -> dt.datetime:
 class ErasureRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
+        # Whether this transaction erased meetings (their states leave memory too).
+        self.erased = False
 
     async def erase(self, case_id: int, reason: str, now: dt.datetime) -> int | None:
         """Erase the case and everything linked to it; how many rows went.
@@ -69,6 +71,7 @@ class ErasureRepository:
         ).one_or_none()
         if case is None:
             return None
+        self.erased = True
         meetings = select(Meeting.id).where(Meeting.case_id == case_id).scalar_subquery()
         statements: list[Delete] = [
             delete(OutboxRow).where(OutboxRow.meeting_id.in_(meetings)),
@@ -159,6 +162,7 @@ class ErasureRepository:
         ids = list(await self._connection.scalars(old))
         if not ids:
             return 0
+        self.erased = True
         removed = 0
         for statement in (
             delete(OutboxRow).where(OutboxRow.meeting_id.in_(ids)),

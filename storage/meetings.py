@@ -23,6 +23,7 @@ from .cases import CaseRepository
 from .codec import decode_state, encode_state
 from .errors import ActiveMeetingExists, ConcurrentUpdate, insert_race
 from .models import MEETING_IS_ACTIVE, AgreementRow, Meeting
+from .state_cache import Entry, StateCache
 
 
 @dataclass(frozen=True)
@@ -39,9 +40,24 @@ class LoadedMeeting:
 
 
 class MeetingRepository:
-    def __init__(self, connection: AsyncConnection, cases: CaseRepository) -> None:
+    def __init__(
+        self,
+        connection: AsyncConnection,
+        cases: CaseRepository,
+        states: StateCache | None = None,
+    ) -> None:
         self._connection = connection
         self._cases = cases
+        # Decoded states of committed transactions (`state_cache.py`); None: read every time.
+        self._states = states
+        # What this transaction read or wrote, for the cache once it is committed.
+        self._seen: list[Entry] = []
+
+    def committed(self) -> None:
+        """The transaction is committed: what it read and wrote may be reused."""
+        if self._states is not None:
+            self._states.add(self._seen)
+        self._seen = []
 
     async def create(
         self,
@@ -76,10 +92,25 @@ class MeetingRepository:
             return await self._store(meeting_id, 0, make_state(meeting_id), now)
 
     async def get(self, meeting_id: int) -> LoadedMeeting | None:
-        return await self._one(_BY_ID, {"meeting_id": meeting_id})
+        return await self._cached(_HEAD_BY_ID, {"meeting_id": meeting_id})
 
     async def active_in_chat(self, chat_id: int) -> LoadedMeeting | None:
-        return await self._one(_ACTIVE_IN_CHAT, {"chat_id": chat_id})
+        return await self._cached(_HEAD_ACTIVE_IN_CHAT, {"chat_id": chat_id})
+
+    async def _cached(self, head: Select[Any], parameters: dict[str, Any]) -> LoadedMeeting | None:
+        """The meeting's row without its state, and the state from the cache if it holds
+        that version; else the whole row (read anew: another worker may have saved since)."""
+        row = (await self._connection.execute(head, parameters)).one_or_none()
+        if row is None:
+            return None
+        cached = (
+            self._states.get(row.id, row.version, row.created_at)
+            if self._states is not None
+            else None
+        )
+        if cached is None:
+            return await self._one(_BY_ID, {"meeting_id": row.id})
+        return LoadedMeeting(row.id, row.chat_id, row.thread_id, row.version, cached, row.case_id)
 
     async def idle_since(self, before: dt.datetime) -> list[tuple[int, int, int | None]]:
         """Active meetings nothing happened in since `before`: (id, chat, thread), oldest first."""
@@ -160,6 +191,7 @@ class MeetingRepository:
             )
         if state.status is Status.FINISHED:
             await self._record_agreements(meeting_id, case_id, state, now)
+        self._seen.append(Entry(meeting_id, version + 1, row.created_at, state))
         return LoadedMeeting(meeting_id, chat_id, row.thread_id, version + 1, state, case_id)
 
     async def _record_agreements(
@@ -188,24 +220,30 @@ class MeetingRepository:
         self, query: Select[Any], parameters: dict[str, Any] | None = None
     ) -> LoadedMeeting | None:
         row = (await self._connection.execute(query, parameters)).one_or_none()
-        return None if row is None else _loaded(row)
+        if row is None:
+            return None
+        loaded = _loaded(row)
+        self._seen.append(Entry(loaded.id, loaded.version, row.created_at, loaded.state))
+        return loaded
 
 
-_LOADED = (
+_HEAD: tuple[Any, ...] = (
     Meeting.id,
     Meeting.chat_id,
     Meeting.thread_id,
     Meeting.version,
-    Meeting.state,
     Meeting.case_id,
+    Meeting.created_at,
 )
+_LOADED = (*_HEAD, Meeting.state)
 
 # The statements of every update, built once: building a statement and its
 # cache key anew for each call was a tenth of the bot's CPU per update
 # (docs/benchmarks.md). The values come as parameters.
 _BY_ID = select(*_LOADED).where(Meeting.id == bindparam("meeting_id"))
-_ACTIVE_IN_CHAT = (
-    select(*_LOADED).where(Meeting.chat_id == bindparam("chat_id"), MEETING_IS_ACTIVE).limit(1)
+_HEAD_BY_ID = select(*_HEAD).where(Meeting.id == bindparam("meeting_id"))
+_HEAD_ACTIVE_IN_CHAT = (
+    select(*_HEAD).where(Meeting.chat_id == bindparam("chat_id"), MEETING_IS_ACTIVE).limit(1)
 )
 _STORE = (
     update(Meeting)
@@ -221,7 +259,7 @@ _STORE = (
         evaluation_date=bindparam("new_evaluation_date", type_=Meeting.evaluation_date.type),
         updated_at=bindparam("now", type_=Meeting.updated_at.type),
     )
-    .returning(Meeting.chat_id, Meeting.thread_id, Meeting.case_id)
+    .returning(Meeting.chat_id, Meeting.thread_id, Meeting.case_id, Meeting.created_at)
 )
 
 

@@ -86,7 +86,10 @@ async def in_transaction(
             # A fresh transaction per attempt: nothing read by a failed attempt
             # can leak into the next one.
             async with db.connection() as connection, connection.begin():
-                return await work(Repositories(connection, school_name=school_name))
+                repositories = Repositories(connection, school_name=school_name, states=db.states)
+                result = await work(repositories)
+            repositories.after_commit()
+            return result
         except Exception as exc:
             if _locked_by_another(exc):
                 locked_since = locked_since or time.monotonic()
