@@ -49,6 +49,8 @@ class AiohttpRequest(BaseRequest):
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._connections),
                 headers={"User-Agent": self.USER_AGENT},
+                # As httpx did: a school network's HTTPS_PROXY (and NO_PROXY) is used.
+                trust_env=True,
             )
 
     async def shutdown(self) -> None:
