@@ -147,7 +147,7 @@ async def start_services(app: RondetafelApp) -> None:
     await services.db.upgrade()
     services.seen.recorded_before_start = await services.decider.newest_handled()
     # Beside the first poll, not before it: the menus are ten independent calls
-    # no update waits for, and a quarter of the time to the first poll.
+    # that no update waits for.
     services.menus = asyncio.create_task(_menus(app), name="command menus")
     await services.sender.start()
     services.housekeeping.start()

@@ -240,7 +240,7 @@ def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
     # In WAL mode, NORMAL syncs at checkpoints rather than at every commit: the
     # file stays consistent after any crash, and only a power cut or an
     # operating-system crash may lose the last commits (PostgreSQL for
-    # deployments that cannot take that). 15 % more answers per second.
+    # deployments that cannot take that). A fifth more answers a second.
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()

@@ -238,7 +238,7 @@ _HEAD: tuple[Any, ...] = (
 _LOADED = (*_HEAD, Meeting.state)
 
 # The statements of every update, built once: building a statement and its
-# cache key anew for each call was a tenth of the bot's CPU per update
+# cache key anew for each call was about a sixth of the bot's CPU per update
 # (docs/benchmarks.md). The values come as parameters.
 _BY_ID = select(*_LOADED).where(Meeting.id == bindparam("meeting_id"))
 _HEAD_BY_ID = select(*_HEAD).where(Meeting.id == bindparam("meeting_id"))

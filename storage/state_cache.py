@@ -1,10 +1,10 @@
 """The meeting states this process has read or written lately, decoded, by meeting.
 
-Every update loads its meeting's whole state: reading the column, decrypting
-it and building the dataclasses again was a sixth of the bot's CPU per update
-(docs/benchmarks.md), to get back what this process wrote a moment before.
-So a load first reads the meeting's version, and takes the state from here
-when it holds that very version.
+Every update loads its meeting's whole state. Reading the column, decrypting
+it and building the dataclasses again, to get back what this process wrote a
+moment before, was about an eighth of the bot's busy time in a profile under
+load (docs/benchmarks.md). So a load first reads the meeting's version, and
+takes the state from here when it holds that very version.
 
 Safe because:
 - an entry names the meeting, its version and when the meeting was created
