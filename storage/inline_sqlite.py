@@ -124,9 +124,7 @@ class InlineConnection:
         self._conn.rollback()
 
     async def close(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        self.stop()
 
     def stop(self) -> None:
         """aiosqlite's forced close: there is no thread to stop, only the file to let go."""
