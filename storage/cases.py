@@ -5,12 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from .errors import insert_race
 from .models import PSEUDONYM_LENGTH, Case
 from .schools import SchoolRepository
+
+# The first steps of many updates: built once, with bind parameters.
+_OPEN_OF_CHAT = select(Case.id, Case.chat_id, Case.pseudonym, Case.created_at).where(
+    Case.chat_id == bindparam("chat_id"), Case.closed_at.is_(None)
+)
+_CREATE = insert(Case).returning(Case.id)
 
 
 @dataclass(frozen=True)
@@ -29,13 +35,7 @@ class CaseRepository:
 
     async def for_chat(self, chat_id: int) -> CaseRecord | None:
         """The open case of this group, if it has one."""
-        row = (
-            await self._connection.execute(
-                select(Case.id, Case.chat_id, Case.pseudonym, Case.created_at).where(
-                    Case.chat_id == chat_id, Case.closed_at.is_(None)
-                )
-            )
-        ).one_or_none()
+        row = (await self._connection.execute(_OPEN_OF_CHAT, {"chat_id": chat_id})).one_or_none()
         return (
             None if row is None else CaseRecord(row.id, row.chat_id, row.pseudonym, row.created_at)
         )
@@ -84,8 +84,11 @@ class CaseRepository:
             raise ValueError(f"a pseudonym has at most {PSEUDONYM_LENGTH} characters")
         school_id = await self._school.id()
         with insert_race(f"the open case of chat {chat_id}"):
-            created = insert(Case).values(
-                school_id=school_id, chat_id=chat_id, pseudonym=pseudonym, created_at=now
-            )
-            case_id = (await self._connection.execute(created.returning(Case.id))).scalar_one()
+            values = {
+                "school_id": school_id,
+                "chat_id": chat_id,
+                "pseudonym": pseudonym,
+                "created_at": now,
+            }
+            case_id = (await self._connection.execute(_CREATE, values)).scalar_one()
         return CaseRecord(case_id, chat_id, pseudonym, now)

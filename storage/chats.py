@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from .db import changed_rows
@@ -13,6 +13,12 @@ from .errors import insert_race
 from .models import OUTBOX_DROPPED as DROPPED
 from .models import OUTBOX_PENDING, BotMessage, Case, Chat, Meeting, OutboxRow
 from .schools import SchoolRepository
+
+# Every update looks its chat up: built once, with bind parameters.
+_GET = select(Chat.chat_id, Chat.language, Chat.removed_at).where(
+    Chat.chat_id == bindparam("chat_id")
+)
+_CREATE = insert(Chat)
 
 
 @dataclass(frozen=True)
@@ -28,11 +34,7 @@ class ChatRepository:
         self._school = school
 
     async def get(self, chat_id: int) -> ChatRecord | None:
-        row = (
-            await self._connection.execute(
-                select(Chat.chat_id, Chat.language, Chat.removed_at).where(Chat.chat_id == chat_id)
-            )
-        ).one_or_none()
+        row = (await self._connection.execute(_GET, {"chat_id": chat_id})).one_or_none()
         if row is None:
             return None
         return ChatRecord(row.chat_id, row.language, row.removed_at is not None)
@@ -45,7 +47,7 @@ class ChatRepository:
         school_id = await self._school.id()
         with insert_race(f"chat {chat_id}"):
             await self._connection.execute(
-                insert(Chat).values(chat_id=chat_id, language=language, school_id=school_id)
+                _CREATE, {"chat_id": chat_id, "language": language, "school_id": school_id}
             )
         return ChatRecord(chat_id, language)
 

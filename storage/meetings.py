@@ -71,23 +71,22 @@ class MeetingRepository:
 
         Raises `ActiveMeetingExists` if the chat already has an active one.
         """
-        active = select(Meeting.id).where(Meeting.chat_id == chat_id, MEETING_IS_ACTIVE)
-        if await self._connection.scalar(active) is not None:
+        if await self._connection.scalar(_ACTIVE_ID, {"chat_id": chat_id}) is not None:
             raise ActiveMeetingExists(chat_id)
         # The state holds the meeting's id, which only the insert gives: the
         # row starts empty at version 0 and gets its state as version 1, in
         # the same transaction, so nobody ever sees it empty.
-        inserted = insert(Meeting).values(
-            chat_id=chat_id,
-            thread_id=thread_id,
-            status="",
-            language="",
-            state={},
-            version=0,
-            created_at=now,
-            updated_at=now,
-        )
-        meeting_id = (await self._connection.execute(inserted.returning(Meeting.id))).scalar_one()
+        empty: dict[str, Any] = {
+            "chat_id": chat_id,
+            "thread_id": thread_id,
+            "status": "",
+            "language": "",
+            "state": {},
+            "version": 0,
+            "created_at": now,
+            "updated_at": now,
+        }
+        meeting_id = (await self._connection.execute(_CREATE, empty)).scalar_one()
         with insert_race(f"the active meeting of chat {chat_id}"):
             return await self._store(meeting_id, 0, make_state(meeting_id), now)
 
@@ -245,6 +244,8 @@ _HEAD_BY_ID = select(*_HEAD).where(Meeting.id == bindparam("meeting_id"))
 _HEAD_ACTIVE_IN_CHAT = (
     select(*_HEAD).where(Meeting.chat_id == bindparam("chat_id"), MEETING_IS_ACTIVE).limit(1)
 )
+_ACTIVE_ID = select(Meeting.id).where(Meeting.chat_id == bindparam("chat_id"), MEETING_IS_ACTIVE)
+_CREATE = insert(Meeting).returning(Meeting.id)
 _STORE = (
     update(Meeting)
     .where(Meeting.id == bindparam("meeting_id"), Meeting.version == bindparam("loaded_version"))

@@ -138,19 +138,13 @@ class OutboxRepository:
 
     async def _supersede(self, meeting_id: int, method: str, tag: str) -> None:
         pending = await self._connection.execute(
-            select(OutboxRow.id, OutboxRow.payload).where(
-                OutboxRow.meeting_id == meeting_id,
-                OutboxRow.method == method,
-                OutboxRow.status == OUTBOX_PENDING,
-            )
+            _PENDING_OF_MEETING, {"meeting_id": meeting_id, "method": method}
         )
         # Few rows per meeting are ever pending: matching the tag here keeps the
         # query free of JSON operators that differ between SQLite and PostgreSQL.
         older = [row_id for row_id, payload in pending if payload.get("tag") == tag]
         if older:
-            await self._connection.execute(
-                update(OutboxRow).where(OutboxRow.id.in_(older)).values(status=DROPPED)
-            )
+            await self._connection.execute(_DROP, {"row_ids": older})
 
     async def failed(self, row_id: int) -> None:
         await self._connection.execute(
@@ -222,6 +216,16 @@ _NEXT_FOR = (
 )
 _TAGGED = select(BotMessage.message_id).where(
     BotMessage.meeting_id == bindparam("meeting_id"), BotMessage.tag == bindparam("tag")
+)
+_PENDING_OF_MEETING = select(OutboxRow.id, OutboxRow.payload).where(
+    OutboxRow.meeting_id == bindparam("meeting_id"),
+    OutboxRow.method == bindparam("method"),
+    OutboxRow.status == OUTBOX_PENDING,
+)
+_DROP = (
+    update(OutboxRow)
+    .where(OutboxRow.id.in_(bindparam("row_ids", expanding=True)))
+    .values(status=DROPPED)
 )
 _DELIVERED = (
     update(OutboxRow)

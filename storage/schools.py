@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from .errors import insert_race
 from .models import School
+
+# Looked up by the first statement of many units of work: built once.
+_BY_NAME = select(School.id).where(School.name == bindparam("name"))
+_CREATE = insert(School).returning(School.id)
 
 
 class SchoolRepository:
@@ -19,13 +23,10 @@ class SchoolRepository:
 
     async def id(self) -> int:
         if self._id is None:
-            found = await self._connection.scalar(
-                select(School.id).where(School.name == self._name)
-            )
+            found = await self._connection.scalar(_BY_NAME, {"name": self._name})
             self._id = found if found is not None else await self._create()
         return self._id
 
     async def _create(self) -> int:
         with insert_race(f"school {self._name!r}"):
-            created = insert(School).values(name=self._name).returning(School.id)
-            return (await self._connection.execute(created)).scalar_one()
+            return (await self._connection.execute(_CREATE, {"name": self._name})).scalar_one()
