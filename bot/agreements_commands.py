@@ -40,7 +40,7 @@ async def on_agreements_button(update: Update, context: Context) -> None:
     data = decode_agreements(query.data or "")
     if data is None:  # a form this version does not read
         language = await context.services.decider.language(origin_of(update).chat_id)
-        await context.services.sender.answer(query.id, texts(language)(WHY[Why.STALE_BUTTON]))
+        context.services.sender.answer(query.id, texts(language)(WHY[Why.STALE_BUTTON]))
         return
     await _desk(context).press(Caller(origin_of(update), person(query.from_user)), data)
 

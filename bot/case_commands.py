@@ -74,7 +74,7 @@ async def on_forget_button(update: Update, context: Context) -> None:
     data = decode_forget(query.data or "")
     if data is None:
         language = await context.services.decider.language(origin_of(update).chat_id)
-        await context.services.sender.answer(query.id, texts(language)(WHY[Why.STALE_BUTTON]))
+        context.services.sender.answer(query.id, texts(language)(WHY[Why.STALE_BUTTON]))
         return
     await _desk(context).forget(Caller(origin_of(update), person(query.from_user)), data)
 

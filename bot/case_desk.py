@@ -252,7 +252,7 @@ class CaseDesk:
 
         outcome = await in_transaction(self.db, work, school_name=self.settings.school_name)
         if caller.origin.query_id is not None:
-            await self.sender.answer(caller.origin.query_id, outcome.answer)
+            self.sender.answer(caller.origin.query_id, outcome.answer)
         for chat_id in dict.fromkeys(row.chat_id for row in outcome.rows):
             self.sender.wake(chat_id)
         return outcome

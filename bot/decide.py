@@ -99,7 +99,7 @@ class Decider:
 
         decision = await self._transaction(decide)
         if origin.query_id is not None:
-            await self.sender.answer(origin.query_id, decision.answer)
+            self.sender.answer(origin.query_id, decision.answer)
         if decision.owes:
             self.sender.wake(origin.chat_id)
         for chat_id in decision.elsewhere:

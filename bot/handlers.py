@@ -175,7 +175,7 @@ async def on_button(update: Update, context: Context) -> None:
         # A button in a format this version does not read (an older bot's).
         assert update.callback_query is not None
         t = texts(await _reader_language(update, context))
-        await context.services.sender.answer(update.callback_query.id, t(WHY[Why.STALE_BUTTON]))
+        context.services.sender.answer(update.callback_query.id, t(WHY[Why.STALE_BUTTON]))
         return
     await context.services.decider.handle(origin_of(update), event, meeting_id=data.meeting_id)
 
@@ -257,7 +257,7 @@ async def on_error(update: object, context: Context) -> None:
         language = context.services.settings.default_language
     t = texts(language)
     if update.callback_query is not None:
-        await context.services.sender.answer(update.callback_query.id, t(OOPS))
+        context.services.sender.answer(update.callback_query.id, t(OOPS))
         return
     try:
         await _say(update, context, OOPS)

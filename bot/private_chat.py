@@ -83,7 +83,7 @@ async def owe(update: Update, context: Context, work: Work) -> bool:
     await in_transaction(services.db, run, school_name=services.settings.school_name)
     answer = done[0].answer if done else None
     if origin.query_id is not None:
-        await services.sender.answer(origin.query_id, answer)
+        services.sender.answer(origin.query_id, answer)
     for chat_id in {row.chat_id for row in rows}:
         services.sender.wake(chat_id)
     return bool(rows) or answer is not None
@@ -109,7 +109,7 @@ async def stale(update: Update, context: Context) -> None:
         language = private_language(update)
     else:
         language = await context.services.decider.language(chat.id)
-    await context.services.sender.answer(query.id, texts(language)(WHY[Why.STALE_BUTTON]))
+    context.services.sender.answer(query.id, texts(language)(WHY[Why.STALE_BUTTON]))
 
 
 async def on_start(update: Update, context: Context) -> None:

@@ -118,6 +118,8 @@ class Sender:
         self._loop: asyncio.Task[None] | None = None
         self._stopping = False
         self._stopped = asyncio.Event()
+        # Button answers on their way (`answer`): kept so none is lost at a stop.
+        self._answering: set[asyncio.Task[None]] = set()
 
     # ------------------------------------------------------------ running
 
@@ -145,7 +147,7 @@ class Sender:
         self._wake.set()
         for nudge in self._nudges.values():
             nudge.set()
-        tasks = [t for t in (self._loop, *self._workers.values()) if t is not None]
+        tasks = [t for t in (self._loop, *self._workers.values(), *self._answering) if t]
         done, late = await asyncio.wait(tasks, timeout=STOP_GRACE) if tasks else (set(), set())
         for task in late:  # a call that hangs: give up on it rather than on the stop
             task.cancel()
@@ -177,6 +179,8 @@ class Sender:
 
     async def drain(self) -> None:
         """Deliver everything owed now, and return when nothing is left (tests, demo)."""
+        if self._answering:
+            await asyncio.gather(*self._answering, return_exceptions=True)
         while True:
             try:
                 await self._dispatch()
@@ -393,12 +397,20 @@ class Sender:
 
     # ------------------------------------------------------------ outside the outbox
 
-    async def answer(self, query_id: str, text: str | None = None) -> None:
+    def answer(self, query_id: str, text: str | None = None) -> None:
         """Answer a button press at once; Telegram's client waits for it.
 
-        Never raises: the decision behind the press is already stored, so a
-        failure here must not turn into "please try again".
+        The call goes out beside the chat's turn, not in it: the chat's next
+        update (three people pressing JOIN and the chair START, all at once)
+        need not wait for Telegram to confirm this answer first. Never fails:
+        the decision behind the press is already stored, so a failure here
+        must not turn into "please try again".
         """
+        task = asyncio.create_task(self._answer(query_id, text), name=f"answer {query_id}")
+        self._answering.add(task)
+        task.add_done_callback(self._answering.discard)
+
+    async def _answer(self, query_id: str, text: str | None) -> None:
         short = text[: CallbackQueryLimit.ANSWER_CALLBACK_QUERY_TEXT_LENGTH] if text else None
         try:
             await self.bot.answer_callback_query(query_id, short)

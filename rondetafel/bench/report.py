@@ -14,6 +14,9 @@ ROWS: tuple[tuple[str, str, bool], ...] = (
     ("latency_p50_ms", "answer latency p50 (ms)", True),
     ("latency_p95_ms", "answer latency p95 (ms)", True),
     ("latency_p99_ms", "answer latency p99 (ms)", True),
+    # All chats start (and end) at once: their first and last answers wait the longest.
+    ("first_answer_p50_ms", "first answer of each chat p50 (ms)", True),
+    ("last_answer_p50_ms", "last answer of each chat p50 (ms)", True),
     ("answers_per_second", "answers per second", True),
     ("cpu_ms_per_update", "CPU per update (ms)", True),
     ("peak_rss_mb", "peak RSS (MB)", True),
@@ -40,6 +43,12 @@ def summary(run: BotRun) -> dict[str, Number]:
         "latency_p50_ms": _ms(percentile(latencies, 0.50)),
         "latency_p95_ms": _ms(percentile(latencies, 0.95)),
         "latency_p99_ms": _ms(percentile(latencies, 0.99)),
+        "first_answer_p50_ms": _ms(
+            percentile([c.latencies[0] for c in run.chats if c.latencies], 0.5)
+        ),
+        "last_answer_p50_ms": _ms(
+            percentile([c.latencies[-1] for c in run.chats if c.latencies], 0.5)
+        ),
         "answers_per_second": round(run.answers_per_second, 1),
         "updates": run.updates,
         "cpu_ms_per_update": _round(run.cpu_ms_per_update, 2),

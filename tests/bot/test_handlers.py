@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -135,6 +137,36 @@ async def test_every_button_press_is_answered(harness: Harness) -> None:
     await harness.press(ANNA, Button.START)
     presses = [c for c in harness.request.calls if c.method == "answerCallbackQuery"]
     assert len(presses) == 3  # two joins, start
+
+
+async def test_the_chats_next_press_does_not_wait_for_the_last_ones_answer(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # At a meeting's start three people press JOIN and the chair START at once:
+    # each press used to hold its chat's turn until Telegram confirmed its
+    # answer, so under load START's answer came after a second and more.
+    await harness.send(harness.group.command(ANNA, "/overleg"))
+    await harness.answer(ANNA, "S.B.")
+    answers_held = asyncio.Event()
+    real = harness.request.do_request
+
+    async def held(url: str, method: str, request_data: Any = None, **kw: Any) -> Any:
+        if url.endswith("/answerCallbackQuery"):
+            await answers_held.wait()
+        return await real(url, method, request_data, **kw)
+
+    monkeypatch.setattr(harness.request, "do_request", held)
+    for user, role in ((MO, "mentor"), (FATMA, "parent")):
+        data, message_id = harness.button(Button.JOIN, role)
+        async with asyncio.timeout(5):  # the answer is held: only the decision is awaited
+            await harness.app.process_update(harness.group.press(user, data, message_id))
+    answers_held.set()
+    await harness.app.bot_data[SERVICES].sender.drain()
+
+    answered = [c for c in harness.request.calls if c.method == "answerCallbackQuery"]
+    assert len(answered) == 2
+    join = harness.request.sent("editMessageText")[-1]
+    assert "Mo — mentor / leerkracht" in join.text and "Fatma — ouder" in join.text
 
 
 async def test_a_non_participant_reply_gets_one_hint_only(harness: Harness) -> None:
