@@ -62,6 +62,7 @@ def build_application(
     rate_limiter: bool = True,
 ) -> RondetafelApp:
     """The bot, ready to `initialize()`; `request` replaces the HTTP transport in tests."""
+    order = PerChatOrder()
     builder = (
         Application.builder()
         .token(token)
@@ -77,7 +78,7 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .concurrent_updates(PerChatOrder())
+        .concurrent_updates(order)
         # Ours instead (`polling.py`): it confirms an update only once it is stored.
         .updater(None)
         .post_init(start_services)
@@ -115,6 +116,7 @@ def build_application(
         chat_per_second=settings.chat_messages_per_second,
     )
     sender = Sender(app.bot, db, budget, school_name=settings.school_name)
+    order.on_press = sender.expect_answer
     presenter = Presenter(settings.tz, settings.school_name, settings.calendar, clock)
     decider = Decider(db, settings, clock, presenter, sender)
     sender.on_migrate = decider.migrate

@@ -12,7 +12,7 @@ its Telegram budget never delays an update of another chat.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
@@ -28,9 +28,14 @@ class PerChatOrder(BaseUpdateProcessor):
         # One lock per chat with updates under way; asyncio.Lock wakes its
         # waiters first come, first served, which keeps a chat's order.
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
+        # Told of every button press as it comes in, before it waits for its
+        # chat's turn: the sender's promise to answer it within a second.
+        self.on_press: Callable[[str], None] | None = None
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
+        if self.on_press is not None and isinstance(update, Update) and update.callback_query:
+            self.on_press(update.callback_query.id)
         if chat is None:
             await coroutine
             return

@@ -90,6 +90,14 @@ BACKOFF_MAX = 60.0
 DB_SLOTS = 2
 # Without a wake-up, look for due rows this often (rows in backoff, a restart).
 IDLE_POLL = 5.0
+# A press still undecided this long after it came in (its chat busy with earlier
+# updates, the database slow under load) is answered without a text, so that
+# Telegram's spinner stops within a second; the decision's own answer, toast and
+# all, is then dropped (Telegram takes one answer per press). What the press did
+# is stored and shown in the chat either way.
+ANSWER_WITHIN = 0.3
+# Presses answered that way, remembered until their decision's answer comes.
+EARLY_ANSWERS_KEPT = 10_000
 # How long `stop` waits for calls under way (python-telegram-bot's own time-outs
 # are 5 s for a message, 20 s for a document) before it gives up on them.
 STOP_GRACE = 30.0
@@ -120,6 +128,10 @@ class Sender:
         self._stopped = asyncio.Event()
         # Button answers on their way (`answer`): kept so none is lost at a stop.
         self._answering: set[asyncio.Task[None]] = set()
+        # Presses that came in and are not answered yet: their ANSWER_WITHIN timers.
+        self._expected: dict[str, asyncio.TimerHandle] = {}
+        # Presses answered without a text at ANSWER_WITHIN (an ordered set).
+        self._answered_early: dict[str, None] = {}
 
     # ------------------------------------------------------------ running
 
@@ -145,6 +157,9 @@ class Sender:
         self._stopping = True
         self._stopped.set()
         self._wake.set()
+        for timer in self._expected.values():
+            timer.cancel()
+        self._expected.clear()
         for nudge in self._nudges.values():
             nudge.set()
         tasks = [t for t in (self._loop, *self._workers.values(), *self._answering) if t]
@@ -397,6 +412,20 @@ class Sender:
 
     # ------------------------------------------------------------ outside the outbox
 
+    def expect_answer(self, query_id: str) -> None:
+        """A press came in: see that it is answered within ANSWER_WITHIN, decided or not."""
+        if query_id not in self._expected:
+            loop = asyncio.get_running_loop()
+            self._expected[query_id] = loop.call_later(ANSWER_WITHIN, self._answer_early, query_id)
+
+    def _answer_early(self, query_id: str) -> None:
+        if self._expected.pop(query_id, None) is None:
+            return
+        self._answered_early[query_id] = None
+        while len(self._answered_early) > EARLY_ANSWERS_KEPT:  # presses nothing answered
+            del self._answered_early[next(iter(self._answered_early))]
+        self._send_answer(query_id, None)
+
     def answer(self, query_id: str, text: str | None = None) -> None:
         """Answer a button press at once; Telegram's client waits for it.
 
@@ -404,8 +433,19 @@ class Sender:
         update (three people pressing JOIN and the chair START, all at once)
         need not wait for Telegram to confirm this answer first. Never fails:
         the decision behind the press is already stored, so a failure here
-        must not turn into "please try again".
+        must not turn into "please try again". A press answered already
+        (ANSWER_WITHIN) is not answered again.
         """
+        timer = self._expected.pop(query_id, None)
+        if timer is not None:
+            timer.cancel()
+        elif query_id in self._answered_early:
+            del self._answered_early[query_id]
+            log.info("a button press was answered before it was decided; its text is dropped")
+            return
+        self._send_answer(query_id, text)
+
+    def _send_answer(self, query_id: str, text: str | None) -> None:
         task = asyncio.create_task(self._answer(query_id, text), name=f"answer {query_id}")
         self._answering.add(task)
         task.add_done_callback(self._answering.discard)

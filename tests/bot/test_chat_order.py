@@ -78,3 +78,30 @@ async def test_an_update_without_a_chat_is_handled_at_once() -> None:
     await asyncio.wait_for(processor.process_update(update, handle()), 1)
 
     assert handled.is_set()
+
+
+async def test_a_press_is_announced_before_it_waits_for_its_chats_turn() -> None:
+    # The sender's promise to answer every press within a second starts here,
+    # not when the chat's earlier updates are done.
+    processor = PerChatOrder()
+    announced: list[str] = []
+    processor.on_press = announced.append
+    group, _ = updates()
+    release = asyncio.Event()
+
+    async def busy() -> None:
+        await release.wait()
+
+    async def decide() -> None:
+        pass
+
+    first = asyncio.create_task(processor.process_update(group.command(ANNA, "/overleg"), busy()))
+    await asyncio.sleep(0)
+    press = group.press(ANNA, "v1|1|JOIN|mentor|0", 5)
+    waiting = asyncio.create_task(processor.process_update(press, decide()))
+    await asyncio.sleep(0.01)
+
+    assert press.callback_query is not None
+    assert announced == [press.callback_query.id] and not waiting.done()
+    release.set()
+    await asyncio.gather(first, waiting)

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from rondetafel.bot.app import build_application, start_services, stop_services
+from rondetafel.bot.chat_order import PerChatOrder
 from rondetafel.bot.context import SERVICES
 from rondetafel.bot.handlers import OOPS
 from rondetafel.bot.texts import texts
@@ -340,4 +341,18 @@ async def test_menus_that_telegram_refuses_do_not_stop_the_start(
     finally:
         await stop_services(app)
         await app.shutdown()
+        await db.dispose()
+
+
+async def test_every_press_the_bot_takes_in_is_promised_an_answer_in_time(tmp_path: Path) -> None:
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+    )
+    db = Database(settings.database_url, keyring=TEST_KEYRING)
+    app = build_application(settings, db, token="7000:TEST", request=RecordingRequest())
+    try:
+        processor = app.update_processor
+        assert isinstance(processor, PerChatOrder)
+        assert processor.on_press == app.bot_data[SERVICES].sender.expect_answer
+    finally:
         await db.dispose()

@@ -13,6 +13,7 @@ from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.ext import Defaults, ExtBot
 
+from rondetafel.bot import sender as sender_module
 from rondetafel.bot.budget import SendBudget
 from rondetafel.bot.operations import ClearButtons, Edit, Operation, Send
 from rondetafel.bot.outgoing import rows_for
@@ -241,3 +242,30 @@ async def test_only_what_asks_someone_something_makes_phones_buzz(wire: Wire) ->
     note, asked = wire.request.messages()
     assert note.params.get("disable_notification") is True
     assert not asked.params.get("disable_notification")
+
+
+async def test_a_press_still_undecided_is_answered_without_a_text_in_time(
+    wire: Wire, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sender_module, "ANSWER_WITHIN", 0.05)
+    wire.sender.expect_answer("q1")
+    await asyncio.sleep(0.1)  # the decision takes longer than that
+    await wire.sender.drain()
+    [early] = wire.request.sent("answerCallbackQuery")
+    assert early.params["callback_query_id"] == "q1" and "text" not in early.params
+
+    wire.sender.answer("q1", "Je doet mee als mentor.")  # decided now: Telegram takes one answer
+    await wire.sender.drain()
+    assert len(wire.request.sent("answerCallbackQuery")) == 1
+
+
+async def test_a_press_decided_in_time_is_answered_once_with_its_text(
+    wire: Wire, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sender_module, "ANSWER_WITHIN", 0.05)
+    wire.sender.expect_answer("q1")
+    wire.sender.answer("q1", "Je doet mee als mentor.")
+    await asyncio.sleep(0.1)  # past the deadline: its timer is gone
+    await wire.sender.drain()
+    [answer] = wire.request.sent("answerCallbackQuery")
+    assert answer.params["text"] == "Je doet mee als mentor."
