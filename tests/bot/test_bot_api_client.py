@@ -219,7 +219,7 @@ async def test_a_call_hands_no_work_to_a_thread(
     api: tuple[FakeApi, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # aiohttp's trust_env looked up the proxy and ~/.netrc in a thread on every
-    # call: under load those hops more than doubled the bot's CPU per update.
+    # call: two thread hops per Bot API call, seen in a profile under load.
     _, base_url = api
     monkeypatch.setenv("HTTP_PROXY", "http://proxy.school.invalid:3128")
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
