@@ -117,6 +117,7 @@ def build_application(
     )
     sender = Sender(app.bot, db, budget, school_name=settings.school_name)
     order.on_press = sender.expect_answer
+    app.updater.on_backlog_press = sender.answer_at_once
     presenter = Presenter(settings.tz, settings.school_name, settings.calendar, clock)
     decider = Decider(db, settings, clock, presenter, sender)
     sender.on_migrate = decider.migrate

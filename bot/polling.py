@@ -96,6 +96,9 @@ class ConfirmingUpdater(Updater):
         self._open_updates: dict[int, Update] = {}
         self._parked: set[int] = set()
         self._to_unpark: list[int] = []
+        self._unparking: asyncio.Task[None] | None = None
+        # Told of each button press fetched from a backlog (`_dispatch`).
+        self.on_backlog_press: Callable[[str], None] | None = None
 
     @property
     def offset(self) -> int:
@@ -140,6 +143,9 @@ class ConfirmingUpdater(Updater):
             with contextlib.suppress(asyncio.CancelledError):
                 await self._polling
             self._polling = None
+        if self._unparking is not None:
+            await self._unparking  # a transaction: never cancelled halfway
+            self._unparking = None
         if self._handling:
             _, late = await asyncio.wait(self._handling, timeout=STOP_GRACE)
             for task in late:
@@ -169,7 +175,7 @@ class ConfirmingUpdater(Updater):
         busy_pause = BUSY_POLL_FIRST
         await self._replay_parked()
         while not self._stopping.is_set():
-            await self._unpark()
+            self._unpark_soon()
             offset = self._confirmations.offset
             try:
                 updates = await self._get_updates(offset, long_poll)
@@ -228,9 +234,19 @@ class ConfirmingUpdater(Updater):
         return updates
 
     def _dispatch(self, updates: Sequence[Update]) -> None:
+        # A long answer (PARK_AT updates or more) says updates queued at Telegram
+        # while the last ones were under way: a press among them may have waited
+        # there most of its second already, so it is answered at once rather than
+        # after its decision (the decision still happens, and shows in the chat).
+        backlog = len(updates) >= PARK_AT and self.on_backlog_press is not None
         for update in updates:
             if not self._confirmations.fetched(update.update_id):
                 continue  # under way already: Telegram repeats what is not confirmed
+            if backlog and update.callback_query is not None and self.on_backlog_press:
+                try:
+                    self.on_backlog_press(update.callback_query.id)
+                except Exception:  # a bug there must not end the polling
+                    log.exception("could not answer press %s at once", update.callback_query.id)
             self._start(update)
 
     def _start(self, update: Update) -> None:
@@ -306,6 +322,16 @@ class ConfirmingUpdater(Updater):
                 self._confirmations.park(update.update_id)
             else:  # handled while it was being parked
                 self._to_unpark.append(update.update_id)
+
+    def _unpark_soon(self) -> None:
+        """Unpark what finished beside the polling, not in its way.
+
+        Nothing waits for it: it only tidies away updates handled already. In a
+        backlog each poll used to wait for its turn on the database here, behind
+        the decisions under way, while new button presses waited at Telegram.
+        """
+        if self._to_unpark and (self._unparking is None or self._unparking.done()):
+            self._unparking = asyncio.create_task(self._unpark(), name="unparking")
 
     async def _unpark(self) -> None:
         if not self._to_unpark:

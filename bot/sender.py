@@ -6,7 +6,8 @@ transaction (`bot/decide.py`). This class delivers them:
 - one worker per chat, so a group waiting for its per-minute budget never
   holds up another chat, and one chat's rows go out strictly in order;
 - a row is marked done in the transaction that records its message id, right
-  after Telegram accepted it; a failure leaves it pending;
+  after Telegram accepted it; a failure leaves it pending; the workers that
+  finish a row at the same moment share that transaction (`group_commit.py`);
 - transient failures (5xx, time-outs, a dropped connection) are retried with
   backoff, and 429's `retry_after` is honoured, for that chat only;
 - a group that became a supergroup is followed (`on_migrate` moves the rows
@@ -59,6 +60,7 @@ from rondetafel.storage.outbox import (
     FALLBACK,
     REMINDER_KEY,
     SEND,
+    Delivery,
     Outgoing,
     Pending,
 )
@@ -67,6 +69,7 @@ from rondetafel.storage.repositories import Repositories
 from rondetafel.storage.unit_of_work import in_transaction
 
 from .budget import MINUTE, SendBudget
+from .group_commit import Change, Delivered, GroupCommit
 from .outgoing import markup_of
 
 log = logging.getLogger(__name__)
@@ -120,6 +123,7 @@ class Sender:
         self.school_name = school_name
         self._workers: dict[int, asyncio.Task[None]] = {}
         self._db_slots = asyncio.Semaphore(DB_SLOTS)
+        self._group = GroupCommit(self._db)
         # Per chat: "new rows were committed", for its worker while it waits or looks.
         self._nudges: dict[int, asyncio.Event] = {}
         self._wake = asyncio.Event()
@@ -162,7 +166,11 @@ class Sender:
         self._expected.clear()
         for nudge in self._nudges.values():
             nudge.set()
-        tasks = [t for t in (self._loop, *self._workers.values(), *self._answering) if t]
+        tasks = [
+            t
+            for t in (self._loop, *self._workers.values(), *self._answering, self._group.running)
+            if t
+        ]
         done, late = await asyncio.wait(tasks, timeout=STOP_GRACE) if tasks else (set(), set())
         for task in late:  # a call that hangs: give up on it rather than on the stop
             task.cancel()
@@ -267,18 +275,15 @@ class Sender:
                 row = await self._settle(current, partial(self._backoff, row=current))
 
     async def _next(self, chat_id: int) -> Pending | None:
-        return await self._db(lambda repos: repos.outbox.next_for(chat_id))
+        return await self._group.settle(chat_id, None)
 
-    async def _settle(
-        self, row: Pending, change: Callable[[Repositories], Awaitable[None]]
-    ) -> Pending | None:
-        """Record what became of `row` and read the chat's next row, in one transaction."""
+    async def _settle(self, row: Pending, change: Change) -> Pending | None:
+        """Record what became of `row` and read the chat's next row, in one transaction.
 
-        async def settle(repos: Repositories) -> Pending | None:
-            await change(repos)
-            return await repos.outbox.next_for(row.chat_id)
-
-        return await self._db(settle)
+        The transaction is shared with the other chats' workers that settle at
+        the same moment (`group_commit.py`).
+        """
+        return await self._group.settle(row.chat_id, change)
 
     # ------------------------------------------------------------ one row
 
@@ -370,14 +375,7 @@ class Sender:
         now = utcnow()
         if calls:
             self.budget.spend(row.chat_id, now.timestamp())
-        tag = row.payload.get("tag") if row.method == SEND else None
-
-        async def record(repos: Repositories) -> None:
-            await repos.outbox.delivered(row.id, now, calls=calls, message_id=message_id)
-            if tag and message_id is not None and row.meeting_id is not None:
-                await repos.bot_messages.remember(row.meeting_id, tag, row.chat_id, message_id)
-
-        return await self._settle(row, record)
+        return await self._settle(row, Delivered(row, Delivery(row.id, now, calls, message_id)))
 
     @staticmethod
     async def _backoff(repos: Repositories, row: Pending) -> None:
@@ -412,14 +410,24 @@ class Sender:
 
     # ------------------------------------------------------------ outside the outbox
 
-    def expect_answer(self, query_id: str) -> None:
-        """A press came in: see that it is answered within ANSWER_WITHIN, decided or not."""
-        if query_id not in self._expected:
-            loop = asyncio.get_running_loop()
-            self._expected[query_id] = loop.call_later(ANSWER_WITHIN, self._answer_early, query_id)
+    def expect_answer(self, query_id: str, within: float | None = None) -> None:
+        """A press came in: see that it is answered within `within` seconds
+        (ANSWER_WITHIN unless told), decided or not."""
+        if query_id in self._expected or query_id in self._answered_early:
+            return
+        within = ANSWER_WITHIN if within is None else within
+        if within <= 0:
+            self._answer_early(query_id, expected=False)
+            return
+        loop = asyncio.get_running_loop()
+        self._expected[query_id] = loop.call_later(within, self._answer_early, query_id)
 
-    def _answer_early(self, query_id: str) -> None:
-        if self._expected.pop(query_id, None) is None:
+    def answer_at_once(self, query_id: str) -> None:
+        """A press that may have waited at Telegram already: answer it now, without a text."""
+        self.expect_answer(query_id, within=0)
+
+    def _answer_early(self, query_id: str, *, expected: bool = True) -> None:
+        if self._expected.pop(query_id, None) is None and expected:
             return
         self._answered_early[query_id] = None
         while len(self._answered_early) > EARLY_ANSWERS_KEPT:  # presses nothing answered

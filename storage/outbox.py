@@ -10,7 +10,7 @@ chat's rows in order and records the outcome here: delivered rows keep their
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -64,6 +64,16 @@ class Pending:
     target: int | None = None
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """A row Telegram accepted: `calls` Bot API calls made for it, and the message it made."""
+
+    row_id: int
+    at: dt.datetime
+    calls: int = 1
+    message_id: int | None = None
+
+
 class OutboxRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
@@ -98,17 +108,41 @@ class OutboxRepository:
 
         None while the bot is out of the group: its rows wait for its return.
         """
-        row = (await self._connection.execute(_NEXT_FOR, {"chat_id": chat_id})).one_or_none()
-        if row is None:
-            return None
-        pending = _pending(row)
-        tag = pending.payload.get("tag")
-        if pending.method in (EDIT, CLEAR) and tag and pending.meeting_id is not None:
-            target = await self._connection.scalar(
-                _TAGGED, {"meeting_id": pending.meeting_id, "tag": tag}
+        return (await self.next_for_chats([chat_id])).get(chat_id)
+
+    async def next_for_chats(self, chat_ids: Collection[int]) -> dict[int, Pending]:
+        """`next_for` of many chats in two statements, whatever their number.
+
+        The sender's workers settle together (`bot/group_commit.py`): one read
+        here answers all of them, where one each would make every worker wait
+        for the others' turns on the database.
+        """
+        if not chat_ids:
+            return {}
+        found = await self._connection.execute(_NEXT_OF_CHATS, {"chat_ids": list(chat_ids)})
+        rows = {row.chat_id: _pending(row) for row in found}
+        tagged = {
+            (row.meeting_id, row.payload["tag"])
+            for row in rows.values()
+            if row.method in (EDIT, CLEAR) and row.payload.get("tag") and row.meeting_id
+        }
+        if not tagged:
+            return rows
+        targets = {
+            (meeting_id, tag): message_id
+            for meeting_id, tag, message_id in await self._connection.execute(
+                _TAGGED_OF_MEETINGS,
+                {
+                    "meeting_ids": sorted({meeting_id for meeting_id, _ in tagged}),
+                    "tags": sorted({tag for _, tag in tagged}),
+                },
             )
-            pending = replace(pending, target=target)
-        return pending
+        }
+        for chat_id, row in rows.items():
+            key = (row.meeting_id, row.payload.get("tag"))
+            if key in tagged:
+                rows[chat_id] = replace(row, target=targets.get(key))
+        return rows
 
     async def chats_with_work(self) -> dict[int, dt.datetime]:
         """Chats the bot is in that are owed something: chat → when its next row is due."""
@@ -124,10 +158,22 @@ class OutboxRepository:
         self, row_id: int, now: dt.datetime, *, calls: int = 1, message_id: int | None = None
     ) -> None:
         """Mark a row done. `calls` Bot API calls were made for it (the budget counts each)."""
-        await self._connection.execute(
-            _DELIVERED,
-            {"row_id": row_id, "sent": now if calls else None, "new_message_id": message_id},
-        )
+        await self.delivered_many([Delivery(row_id, now, calls, message_id)])
+
+    async def delivered_many(self, deliveries: Sequence[Delivery]) -> None:
+        """Mark many rows done in one statement (`delivered` of each)."""
+        if deliveries:
+            await self._connection.execute(
+                _DELIVERED,
+                [
+                    {
+                        "row_id": d.row_id,
+                        "sent": d.at if d.calls else None,
+                        "new_message_id": d.message_id,
+                    }
+                    for d in deliveries
+                ],
+            )
 
     async def retry_at(self, row_id: int, due_at: dt.datetime) -> None:
         await self._connection.execute(
@@ -203,19 +249,28 @@ _PENDING = (
 
 # The statements of every delivery, built once (see storage/meetings.py).
 _ADD = insert(OutboxRow)
-_NEXT_FOR = (
+# Each chat's oldest pending row (the partial index on pending rows answers the
+# inner query), but none of a chat the bot is out of.
+_NEXT_OF_CHATS = (
     select(*_PENDING)
     .outerjoin(Chat, Chat.chat_id == OutboxRow.chat_id)
     .where(
-        OutboxRow.chat_id == bindparam("chat_id"),
-        OutboxRow.status == OUTBOX_PENDING,
+        OutboxRow.id.in_(
+            select(func.min(OutboxRow.id))
+            .where(
+                OutboxRow.chat_id.in_(bindparam("chat_ids", expanding=True)),
+                OutboxRow.status == OUTBOX_PENDING,
+            )
+            .group_by(OutboxRow.chat_id)
+        ),
         Chat.removed_at.is_(None),
     )
-    .order_by(OutboxRow.id)
-    .limit(1)
 )
-_TAGGED = select(BotMessage.message_id).where(
-    BotMessage.meeting_id == bindparam("meeting_id"), BotMessage.tag == bindparam("tag")
+# The messages edits and clears act on; pairs that match by accident are
+# ignored by the caller, which keeps the statement free of row-value syntax.
+_TAGGED_OF_MEETINGS = select(BotMessage.meeting_id, BotMessage.tag, BotMessage.message_id).where(
+    BotMessage.meeting_id.in_(bindparam("meeting_ids", expanding=True)),
+    BotMessage.tag.in_(bindparam("tags", expanding=True)),
 )
 _PENDING_OF_MEETING = select(OutboxRow.id, OutboxRow.payload).where(
     OutboxRow.meeting_id == bindparam("meeting_id"),

@@ -9,10 +9,12 @@ from typing import Any
 
 import pytest
 
+from rondetafel.bot import polling
 from rondetafel.bot.app import build_application, start_services, stop_services
 from rondetafel.bot.chat_order import PerChatOrder
 from rondetafel.bot.context import SERVICES
 from rondetafel.bot.handlers import OOPS
+from rondetafel.bot.polling import ConfirmingUpdater
 from rondetafel.bot.texts import texts
 from rondetafel.flows.events import Button
 from rondetafel.settings import Settings
@@ -356,3 +358,41 @@ async def test_every_press_the_bot_takes_in_is_promised_an_answer_in_time(tmp_pa
         assert processor.on_press == app.bot_data[SERVICES].sender.expect_answer
     finally:
         await db.dispose()
+
+
+async def answers_to(harness: Harness, press: Any) -> list[Any]:
+    """Hand `press` to the updater as a getUpdates answer; the answers it got."""
+    updater = harness.app.updater
+    assert isinstance(updater, ConfirmingUpdater)
+    updater._dispatch([press])
+    await asyncio.gather(*updater._handling)
+    await harness.app.bot_data[SERVICES].sender.drain()
+    return [
+        c
+        for c in harness.request.calls
+        if c.method == "answerCallbackQuery"
+        and c.params["callback_query_id"] == press.callback_query.id
+    ]
+
+
+async def test_a_press_fetched_with_a_backlog_is_answered_at_once_without_its_toast(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A full answer of getUpdates says updates queued at Telegram meanwhile: a
+    # press among them may have spent most of its second there already.
+    await harness.setup_meeting()
+    data, message_id = harness.button(Button.START)
+    monkeypatch.setattr(polling, "PARK_AT", 1)
+
+    [answer] = await answers_to(harness, harness.group.press(STRANGER, data, message_id))
+
+    assert "text" not in answer.params
+
+
+async def test_a_press_fetched_alone_gets_its_decisions_toast(harness: Harness) -> None:
+    await harness.setup_meeting()
+    data, message_id = harness.button(Button.START)
+
+    [answer] = await answers_to(harness, harness.group.press(STRANGER, data, message_id))
+
+    assert answer.params["text"]  # why nothing happened: not theirs to press

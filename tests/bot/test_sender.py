@@ -269,3 +269,15 @@ async def test_a_press_decided_in_time_is_answered_once_with_its_text(
     await wire.sender.drain()
     [answer] = wire.request.sent("answerCallbackQuery")
     assert answer.params["text"] == "Je doet mee als mentor."
+
+
+async def test_a_press_from_a_backlog_is_answered_at_once_and_only_once(wire: Wire) -> None:
+    wire.sender.answer_at_once("q1")
+    wire.sender.expect_answer("q1")  # the processor announces it too, as every press
+    await wire.sender.drain()
+    [early] = wire.request.sent("answerCallbackQuery")
+    assert early.params["callback_query_id"] == "q1" and "text" not in early.params
+
+    wire.sender.answer("q1", "Je doet mee als mentor.")  # its decision's answer is dropped
+    await wire.sender.drain()
+    assert len(wire.request.sent("answerCallbackQuery")) == 1

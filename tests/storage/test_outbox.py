@@ -225,6 +225,35 @@ async def test_dropping_pending_prompts_drops_only_the_pending_prompts_of_that_m
     assert (await first_for(db, GROUP)).payload == {"text": "an answer noted"}
 
 
+async def test_the_next_rows_of_many_chats_are_read_at_once_with_what_their_edits_act_on(
+    db: Database,
+) -> None:
+    meeting, other_meeting = await new_meeting(db, GROUP), await new_meeting(db, OTHER_GROUP)
+    edit = {"tag": "join", "html": "Bram doet mee"}
+    await add(
+        db,
+        Outgoing(GROUP, "edit", edit, meeting_id=meeting),
+        message(GROUP, "after the edit"),
+        Outgoing(OTHER_GROUP, "edit", edit, meeting_id=other_meeting),
+        message(OLD_GROUP, "waits"),
+    )
+    await in_transaction(db, lambda repos: repos.bot_messages.remember(meeting, "join", GROUP, 41))
+    await in_transaction(db, lambda repos: repos.chats.set_removed(OLD_GROUP, NOW))
+
+    following = await in_transaction(
+        db, lambda repos: repos.outbox.next_for_chats([GROUP, OTHER_GROUP, OLD_GROUP])
+    )
+
+    assert sorted(following) == sorted([GROUP, OTHER_GROUP])  # not the chat the bot is out of
+    assert (following[GROUP].payload, following[GROUP].target) == (edit, 41)
+    # The other meeting's join message was never delivered: nothing to edit.
+    assert following[OTHER_GROUP].target is None
+    assert following == {
+        GROUP: await next_for(db, GROUP),
+        OTHER_GROUP: await next_for(db, OTHER_GROUP),
+    }
+
+
 async def test_a_chat_marked_removed_gets_nothing_until_it_is_back(db: Database) -> None:
     await add(db, message(GROUP, "waits"), message(OTHER_GROUP, "goes"))
 
