@@ -38,6 +38,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
@@ -71,6 +72,12 @@ FAILED_POLL_MAX = 30.0
 # Park the unfinished updates once this many wait: well below Telegram's 100 a
 # call, so the next call has room for new ones.
 PARK_AT = 50
+# Park them, however few, once the oldest has been under way this long. While
+# one is unconfirmed Telegram answers every getUpdates at once, so there is no
+# long poll, only pauses that grow to BUSY_POLL_MAX: one group's slow update
+# (a `getChatMember` Telegram is slow to answer) would leave every other
+# group's button presses waiting at Telegram for up to that long.
+PARK_AFTER = 0.5
 # How long `stop` waits for updates under way before it gives up on them
 # (they stay unconfirmed: Telegram hands them out again after the restart).
 STOP_GRACE = 10.0
@@ -97,6 +104,10 @@ class ConfirmingUpdater(Updater):
         self._parked: set[int] = set()
         self._to_unpark: list[int] = []
         self._unparking: asyncio.Task[None] | None = None
+        # When each open update was fetched (`PARK_AFTER`), and no parking by
+        # age before this moment (the database refused the last try).
+        self._fetched_at: dict[int, float] = {}
+        self._park_failed_until = 0.0
         # Told of each button press fetched from a backlog (`_dispatch`).
         self.on_backlog_press: Callable[[str], None] | None = None
 
@@ -215,7 +226,10 @@ class ConfirmingUpdater(Updater):
                 # Telegram would answer the next call at once, repeating what is under
                 # way: wait for it to finish, or a moment if it takes long; longer
                 # moments while nothing finishes (the database is down, say).
-                idle = await self._until_idle(busy_pause)
+                idle = await self._until_idle(min(busy_pause, self._until_parked()))
+                if not idle and self._until_parked() <= 0 and await self._park():
+                    busy_pause = BUSY_POLL_FIRST  # nothing unconfirmed: a long poll again
+                    continue
                 moved = self._confirmations.offset != offset
                 busy_pause = (
                     BUSY_POLL_FIRST if idle or moved else min(BUSY_POLL_MAX, busy_pause * 2)
@@ -252,6 +266,7 @@ class ConfirmingUpdater(Updater):
     def _start(self, update: Update) -> None:
         self._idle.clear()
         self._open_updates[update.update_id] = update
+        self._fetched_at[update.update_id] = time.monotonic()
         task = asyncio.create_task(self._handle(update), name=f"update {update.update_id}")
         self._handling.add(task)
         task.add_done_callback(self._handling.discard)
@@ -294,6 +309,7 @@ class ConfirmingUpdater(Updater):
 
     def _finished(self, update: Update) -> None:
         self._open_updates.pop(update.update_id, None)
+        self._fetched_at.pop(update.update_id, None)
         if update.update_id in self._parked:
             self._parked.discard(update.update_id)
             self._to_unpark.append(update.update_id)
@@ -303,7 +319,14 @@ class ConfirmingUpdater(Updater):
 
     # ------------------------------------------------------------ parking
 
-    async def _park(self) -> None:
+    def _until_parked(self) -> float:
+        """Seconds until the oldest update under way and not parked is PARK_AFTER old."""
+        oldest = next((i for i in self._open_updates if i not in self._parked), None)
+        if oldest is None or time.monotonic() < self._park_failed_until:
+            return BUSY_POLL_MAX
+        return max(0.0, self._fetched_at[oldest] + PARK_AFTER - time.monotonic())
+
+    async def _park(self) -> bool:
         """Store the unfinished updates not parked yet, then let getUpdates confirm them."""
         waiting = [u for i, u in self._open_updates.items() if i not in self._parked]
         rows = [
@@ -314,14 +337,17 @@ class ConfirmingUpdater(Updater):
             await self._in_transaction(lambda repos: repos.parked_updates.park(rows, utcnow()))
         except Exception as error:
             # The database is away: they stay unconfirmed, which loses nothing.
+            # Waiting a while before parking by age again keeps the log readable.
             log.warning("could not park %d updates: %s", len(rows), type(error).__name__)
-            return
+            self._park_failed_until = time.monotonic() + RETRY_MAX
+            return False
         for update in waiting:
             if update.update_id in self._open_updates:
                 self._parked.add(update.update_id)
                 self._confirmations.park(update.update_id)
             else:  # handled while it was being parked
                 self._to_unpark.append(update.update_id)
+        return True
 
     def _unpark_soon(self) -> None:
         """Unpark what finished beside the polling, not in its way.

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 from contextlib import AsyncExitStack
 from pathlib import Path
 
@@ -94,3 +95,32 @@ async def test_updates_parked_before_a_restart_are_handled_after_it(
         await world.standin.wait_for(lambda: parked_rows(path) == 0, timeout=HOLD + 10)
         await asyncio.sleep(0.5)
     assert helps(world) == 1  # the /help, answered once
+
+
+async def test_one_groups_slow_update_does_not_hold_up_another_chat(
+    world: World, stack: AsyncExitStack, tmp_path: Path
+) -> None:
+    # While an update is unconfirmed Telegram answers every getUpdates at once,
+    # so the bot pauses between calls, longer and longer; unparked, one slow
+    # admin question held every other chat's new messages for up to 2 s.
+    slow = 6.0
+    path = tmp_path / "slow.db"
+    await start_bot(stack, demo_settings(world.standin, f"sqlite+aiosqlite:///{path}"))
+    await bot_in_the_group(world)
+    mentor, parent = world.phones[Role.MENTOR], world.phones[Role.PARENT]
+    await parent.open_private()
+    welcome = await parent.from_bot_privately()
+    world.standin.inject_timeout("getChatMember", hold=slow)
+
+    await mentor.send("/stop")  # waits for the admin question
+    await asyncio.sleep(3.2)  # by now the pauses would be 1.6 s and 2 s
+    waits, last = [], welcome["message_id"]
+    for _ in range(3):
+        sent = time.monotonic()
+        await parent.say_privately("/help")
+        last = (await parent.from_bot_privately(after=last))["message_id"]
+        waits.append(time.monotonic() - sent)
+        await asyncio.sleep(0.3)
+
+    assert max(waits) < 1.0, waits
+    assert parked_rows(path) == 1  # the slow one, parked; handled once it is answered
