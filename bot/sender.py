@@ -410,25 +410,27 @@ class Sender:
 
     # ------------------------------------------------------------ outside the outbox
 
-    def expect_answer(self, query_id: str, within: float | None = None) -> None:
-        """A press came in: see that it is answered within `within` seconds
-        (ANSWER_WITHIN unless told), decided or not."""
+    def expect_answer(self, query_id: str) -> None:
+        """A press came in: see that it is answered within ANSWER_WITHIN, decided or not."""
         if query_id in self._expected or query_id in self._answered_early:
             return
-        within = ANSWER_WITHIN if within is None else within
-        if within <= 0:
-            self._answer_early(query_id, expected=False)
-            return
         loop = asyncio.get_running_loop()
-        self._expected[query_id] = loop.call_later(within, self._answer_early, query_id)
+        self._expected[query_id] = loop.call_later(ANSWER_WITHIN, self._answer_early, query_id)
 
     def answer_at_once(self, query_id: str) -> None:
         """A press that may have waited at Telegram already: answer it now, without a text."""
-        self.expect_answer(query_id, within=0)
-
-    def _answer_early(self, query_id: str, *, expected: bool = True) -> None:
-        if self._expected.pop(query_id, None) is None and expected:
+        if query_id in self._answered_early:
             return
+        timer = self._expected.pop(query_id, None)
+        if timer is not None:
+            timer.cancel()
+        self._answer_without_text(query_id)
+
+    def _answer_early(self, query_id: str) -> None:
+        if self._expected.pop(query_id, None) is not None:
+            self._answer_without_text(query_id)
+
+    def _answer_without_text(self, query_id: str) -> None:
         self._answered_early[query_id] = None
         while len(self._answered_early) > EARLY_ANSWERS_KEPT:  # presses nothing answered
             del self._answered_early[next(iter(self._answered_early))]

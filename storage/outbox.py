@@ -124,7 +124,7 @@ class OutboxRepository:
         tagged = {
             (row.meeting_id, row.payload["tag"])
             for row in rows.values()
-            if row.method in (EDIT, CLEAR) and row.payload.get("tag") and row.meeting_id
+            if row.method in (EDIT, CLEAR) and row.payload.get("tag") and row.meeting_id is not None
         }
         if not tagged:
             return rows
