@@ -8,17 +8,14 @@ import logging
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from rondetafel import collector
 from rondetafel.clock import Clock
 from rondetafel.flows.script import MeetingKind
-from rondetafel.settings import Settings
-from rondetafel.setup_errors import (
-    EXIT_SETUP,
-    SetupError,
-    check_writable_folder,
-    explain,
-    masked_url,
-)
+
+if TYPE_CHECKING:
+    from rondetafel.settings import Settings
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -58,6 +55,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "keygen":
         # Before the settings: a mistyped ENCRYPTION_KEY must not stop making a new one.
         return _keygen()
+    if args.command == "run":
+        collector.rest_while_starting()
+    # Imported here, not at the top: under `run`, after the collector is put to rest.
+    from rondetafel.settings import Settings
+    from rondetafel.setup_errors import EXIT_SETUP, explain
+
     settings: Settings | None = None
     startup_log: StartupLog | None = None
     try:
@@ -200,6 +203,7 @@ def _configure_logging(settings: Settings, command: str) -> StartupLog:
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
     from rondetafel.demo import main as demo_main
+    from rondetafel.setup_errors import check_writable_folder
 
     out: Path = args.out or settings.demo_dir
     # Before the stand-in and the bot start: finding out after a whole meeting wastes it.
@@ -237,6 +241,7 @@ def _bench(args: argparse.Namespace) -> int:
 
 
 async def _migrate(settings: Settings) -> int:
+    from rondetafel.setup_errors import masked_url
     from rondetafel.storage.db import Database
 
     db = Database(settings.database_url)
@@ -262,6 +267,7 @@ async def _rotate_key(settings: Settings, batch: int) -> int:
     interruption: values already under the new key are skipped.
     """
     from rondetafel.keys import keyring_from
+    from rondetafel.setup_errors import SetupError
     from rondetafel.storage.crypto import EncryptionError
     from rondetafel.storage.db import Database
     from rondetafel.storage.sealed_columns import Resealed, reseal
@@ -315,11 +321,15 @@ def _health(settings: Settings, now: float | None = None) -> int:
 
 def startup_line(username: str, database_url: str) -> str:
     """What `run` logs once it is up: which bot, which database, which mode."""
+    from rondetafel.setup_errors import masked_url
+
     return f"Running as @{username} with database {masked_url(database_url)} (long polling)"
 
 
 def _run(settings: Settings, startup_log: StartupLog, *, clock: Clock | None = None) -> int:
     """`rondetafel run`; `clock` (the school's time by default) only for the reminder bench."""
+    from rondetafel.setup_errors import SetupError
+
     if settings.bot_token is None:
         raise SetupError(
             "Set BOT_TOKEN to the token BotFather gave you (see README: 'Create the bot')."
@@ -350,6 +360,7 @@ def _run(settings: Settings, startup_log: StartupLog, *, clock: Clock | None = N
             _LOG.warning("ALLOW_UNENCRYPTED=true: free text is stored unencrypted")
         _LOG.info("%s", startup_line(application.bot.username, settings.database_url))
         startup_log.stop_holding(replay=True)
+        collector.started()
 
     async def close_db(application: RondetafelApp) -> None:
         await close_transports(application)
@@ -359,7 +370,10 @@ def _run(settings: Settings, startup_log: StartupLog, *, clock: Clock | None = N
     # fails, and then raises: the engine is disposed on every way out.
     app.post_init = start
     app.post_shutdown = close_db
-    app.run_polling(allowed_updates=ALLOWED_UPDATES)
+    try:
+        app.run_polling(allowed_updates=ALLOWED_UPDATES)
+    finally:
+        collector.started()  # also after a start that failed: nothing is left at rest
     return 0
 
 

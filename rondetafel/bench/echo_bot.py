@@ -13,8 +13,8 @@ import os
 from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
-# rondetafel.cli's format, copied: importing it would bring the real bot's
-# settings machinery into the yardstick.
+# rondetafel.cli's format, copied: importing that module would bring parts of the
+# real bot into the yardstick.
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
