@@ -334,7 +334,10 @@ class ConfirmingUpdater(Updater):
             for u in waiting
         ]
         try:
-            await self._in_transaction(lambda repos: repos.parked_updates.park(rows, utcnow()))
+            # Urgent: until they are parked, Telegram keeps the newer updates back.
+            await self._in_transaction(
+                lambda repos: repos.parked_updates.park(rows, utcnow()), urgent=True
+            )
         except Exception as error:
             # The database is away: they stay unconfirmed, which loses nothing.
             # Waiting a while before parking by age again keeps the log readable.
@@ -387,9 +390,13 @@ class ConfirmingUpdater(Updater):
         if parked:
             log.info("handling %d updates parked before the restart", len(parked))
 
-    async def _in_transaction(self, work: Callable[[Repositories], Awaitable[T]]) -> T:
+    async def _in_transaction(
+        self, work: Callable[[Repositories], Awaitable[T]], *, urgent: bool = False
+    ) -> T:
         services: Services = self._application.bot_data[SERVICES]
-        return await in_transaction(services.db, work, school_name=services.settings.school_name)
+        return await in_transaction(
+            services.db, work, school_name=services.settings.school_name, urgent=urgent
+        )
 
     # ------------------------------------------------------------ waiting
 

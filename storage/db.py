@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from . import inline_sqlite, migrations
 from .crypto import Sealing, attach
 from .state_cache import StateCache
+from .turns import Turns
 
 if TYPE_CHECKING:
     # Alembic itself is imported only when a migration is due: it is among the
@@ -35,6 +36,9 @@ if TYPE_CHECKING:
 # the loop. It fails at once with SQLITE_BUSY instead, and `unit_of_work` waits
 # (SQLITE_LOCK_PATIENCE there) with the loop going on.
 SQLITE_BUSY_TIMEOUT_MS = 0
+# PostgreSQL: a fixed pool, without the default pool's opening and closing of
+# connections beyond its size under load (docs/benchmarks.md).
+POSTGRESQL_CONNECTIONS = 10
 
 # Alembic keeps its migration context in module globals, so within one process
 # only one upgrade may run at a time (one lock per event loop). Across processes,
@@ -117,6 +121,8 @@ class Database:
         self._keyring = keyring
         # Per engine, as the keys: two databases in one process never share a state.
         self.states = StateCache()
+        # One turn per connection: see turns.py.
+        self.turns = Turns(1 if sqlite else POSTGRESQL_CONNECTIONS)
         if keyring is not None:
             # Per engine, not per process: see crypto.attach.
             attach(self._engine.dialect, keyring)
@@ -217,7 +223,7 @@ def _connections_for(url: URL) -> dict[str, Any]:
     (docs/benchmarks.md). An in-memory database keeps SQLAlchemy's own pool.
     """
     if url.get_backend_name() != "sqlite":
-        return {"pool_size": 10, "max_overflow": 0}
+        return {"pool_size": POSTGRESQL_CONNECTIONS, "max_overflow": 0}
     connect = {"async_creator": inline_sqlite.connector(url)}
     if url.database in (None, "", ":memory:"):
         return connect

@@ -72,12 +72,14 @@ async def in_transaction(
     *,
     school_name: str = "School",
     attempts: int = 5,
+    urgent: bool = False,
 ) -> T:
     """Run `work` in one transaction and commit; on a collision, run it again.
 
     `work` must be safe to run more than once: everything it reads, it reads
     through the repositories it is given, inside the attempt. Effects outside
-    the database (sending messages) belong after this returns.
+    the database (sending messages) belong after this returns. `urgent` work
+    takes the next free connection before all other waiting work (`turns.py`).
     """
     attempt = 1
     locked_since: float | None = None
@@ -85,7 +87,11 @@ async def in_transaction(
         try:
             # A fresh transaction per attempt: nothing read by a failed attempt
             # can leak into the next one.
-            async with db.connection() as connection, connection.begin():
+            async with (
+                db.turns.turn(urgent=urgent),
+                db.connection() as connection,
+                connection.begin(),
+            ):
                 repositories = Repositories(connection, school_name=school_name, states=db.states)
                 result = await work(repositories)
             repositories.after_commit()
