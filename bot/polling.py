@@ -252,13 +252,13 @@ class ConfirmingUpdater(Updater):
         # while the last ones were under way: a press among them may have waited
         # there most of its second already, so it is answered at once rather than
         # after its decision (the decision still happens, and shows in the chat).
-        backlog = len(updates) >= PARK_AT and self.on_backlog_press is not None
+        answer_now = self.on_backlog_press if len(updates) >= PARK_AT else None
         for update in updates:
             if not self._confirmations.fetched(update.update_id):
                 continue  # under way already: Telegram repeats what is not confirmed
-            if backlog and update.callback_query is not None and self.on_backlog_press:
+            if answer_now is not None and update.callback_query is not None:
                 try:
-                    self.on_backlog_press(update.callback_query.id)
+                    answer_now(update.callback_query.id)
                 except Exception:  # a bug there must not end the polling
                     log.exception("could not answer press %s at once", update.callback_query.id)
             self._start(update)

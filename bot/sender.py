@@ -87,10 +87,6 @@ TOO_OLD = "query is too old"
 # Backoff after the n-th transient failure: 0.5 s, 1 s, 2 s … at most a minute.
 BACKOFF_FIRST = 0.5
 BACKOFF_MAX = 60.0
-# The sender's workers share the database's connections with the updates being
-# decided; more than this many at once would make a button press wait for a
-# connection behind the deliveries, and its answer would come late.
-DB_SLOTS = 2
 # Without a wake-up, look for due rows this often (rows in backoff, a restart).
 IDLE_POLL = 5.0
 # A press still undecided this long after it came in (its chat busy with earlier
@@ -122,7 +118,6 @@ class Sender:
         self.on_migrate = on_migrate
         self.school_name = school_name
         self._workers: dict[int, asyncio.Task[None]] = {}
-        self._db_slots = asyncio.Semaphore(DB_SLOTS)
         self._group = GroupCommit(self._db)
         # Per chat: "new rows were committed", for its worker while it waits or looks.
         self._nudges: dict[int, asyncio.Event] = {}
@@ -478,8 +473,9 @@ class Sender:
             log.warning("could not send the apology to %s: %s", chat_id, error)
 
     async def _db(self, work: Callable[[Repositories], Awaitable[T]]) -> T:
-        async with self._db_slots:
-            return await in_transaction(self.db, work, school_name=self.school_name)
+        # At most two at once by construction: the group commit runs one batch at
+        # a time, and the loop looks for chats with work between its waits.
+        return await in_transaction(self.db, work, school_name=self.school_name)
 
 
 async def _until(event: asyncio.Event, seconds: float) -> None:

@@ -217,8 +217,8 @@ def _connections_for(url: URL) -> dict[str, Any]:
     SQLite lets one connection write at a time. With several, the others
     fail a stale snapshot or find the file locked and are run again, and the
     pool opens and closes connections beyond its size. Taking turns on one
-    connection in the pool's queue is first come, first served and costs none
-    of that; since its statements run without leaving the loop
+    connection (`Database.turns` decides whose) costs none of that; since its
+    statements run without leaving the loop
     (`inline_sqlite.py`), a turn is as short as the work in it
     (docs/benchmarks.md). An in-memory database keeps SQLAlchemy's own pool.
     """
